@@ -1,0 +1,174 @@
+# Makefile -- activ: build, test and run (one non-recursive GNU Makefile)
+#
+#   make                 build build/activd (server) and build/activ (client)
+#   make run             install missing dependencies, build, start the server
+#   make test            install missing dependencies, build and run every test
+#   make test SANITIZE=address,undefined    the same under ASan and UBSan
+#   make check           test + format-check + check-headers + check-layers
+#   make bench           core micro-benchmark (ns per element against a naive libm loop)
+#   make valgrind        unit tests under valgrind memcheck
+#   make format | format-check | clean
+
+.DEFAULT_GOAL := all
+.SUFFIXES:
+
+CC       ?= cc
+WERROR   ?= -Werror
+SANITIZE ?=
+OPT      ?= -O2 -g
+ARGS     ?=
+
+PKGS     := jansson libmicrohttpd
+WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wcast-qual -Wvla -Wundef -Wdouble-promotion $(WERROR)
+SANFLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer)
+PC_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ACTIV_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -Iinclude $(OPT) $(WARN) \
+               $(PC_CFLAGS) $(SANFLAGS)
+ACTIV_LDFLAGS = $(SANFLAGS)
+
+LIBS_CORE    := -lm
+LIBS_SERVICE := $(or $(shell pkg-config --libs jansson 2>/dev/null),-ljansson)
+LIBS_HTTP    := $(or $(shell pkg-config --libs libmicrohttpd 2>/dev/null),-lmicrohttpd) -pthread
+LIBS_CURL    := $(or $(shell pkg-config --libs libcurl 2>/dev/null),-lcurl)
+LIBS_CHECK   := $(or $(shell pkg-config --libs check 2>/dev/null),-lcheck -lsubunit -lrt -pthread)
+
+BUILD := build/$(if $(SANITIZE),san,default)
+BIN   := $(if $(SANITIZE),build/san,build)
+
+CORE_SRC    := $(wildcard server/core/*.c)
+SERVICE_SRC := $(wildcard server/service/*.c)
+HTTP_SRC    := $(wildcard server/http/*.c)
+WIRING_SRC  := $(filter-out server/main.c,$(wildcard server/*.c))
+UNIT_SRC    := $(wildcard tests/unit/test_*.c)
+BENCH_SRC   := $(wildcard bench/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
+
+CORE_LIB    := $(BUILD)/libactiv_core.a
+SERVICE_LIB := $(BUILD)/libactiv_service.a
+HTTP_LIB    := $(BUILD)/libactiv_http.a
+WIRING_LIB  := $(BUILD)/libactiv_wiring.a
+SERVER      := $(BIN)/activd
+CLIENT      := $(BIN)/activ
+UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+BENCH_BINS  := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+
+.PHONY: all run test test-unit deps deps-test check format format-check check-headers \
+        check-layers bench valgrind clean
+
+all: $(SERVER) $(CLIENT)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ACTIV_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(CORE_LIB): $(call obj,$(CORE_SRC))
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(AR) rcs $@ $^
+$(SERVICE_LIB): $(call obj,$(SERVICE_SRC)) | $(CORE_LIB)
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(AR) rcs $@ $^ $(BUILD)/.empty.o
+$(HTTP_LIB): $(call obj,$(HTTP_SRC)) | $(CORE_LIB)
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(AR) rcs $@ $^ $(BUILD)/.empty.o
+$(WIRING_LIB): $(call obj,$(WIRING_SRC)) | $(CORE_LIB)
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(AR) rcs $@ $^ $(BUILD)/.empty.o
+
+# An empty object keeps `ar` happy while a layer has no sources yet.
+$(BUILD)/.empty.o:
+	@mkdir -p $(@D)
+	printf '' | $(CC) -x c -c - -o $@
+$(SERVICE_LIB) $(HTTP_LIB) $(WIRING_LIB): $(BUILD)/.empty.o
+
+ALL_LIBS := $(WIRING_LIB) $(HTTP_LIB) $(SERVICE_LIB) $(CORE_LIB)
+ALL_LDLIBS = $(LIBS_HTTP) $(LIBS_SERVICE) $(LIBS_CORE)
+
+$(SERVER): $(call obj,server/main.c) $(ALL_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ACTIV_LDFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+$(CLIENT): $(call obj,$(wildcard client/*.c))
+	@mkdir -p $(@D)
+	$(CC) $(ACTIV_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_SERVICE) $(LIBS_CURL) $(LIBS_CORE)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(ALL_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ACTIV_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_CHECK) $(LIBS_CURL) $(ALL_LDLIBS)
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(CORE_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ACTIV_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_CORE)
+
+# ---------------------------------------------------------------- dependencies, run, test
+# `make run` and `make test` first install what a fresh Debian 12 machine lacks, then
+# build in a sub-make, so pkg-config is read after the install.
+deps:
+	@sh .ci/deps build
+deps-test:
+	@sh .ci/deps test
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(SERVER) $(ARGS)
+
+test: deps-test
+	@$(MAKE) --no-print-directory test-unit
+
+# Tests run from the repository root (they read tests/data/). CK_FORK stays on: a crash in
+# one test is reported, not fatal to the suite.
+test-unit: $(UNIT_BINS) $(SERVER) $(CLIENT)
+	@failed=0; for t in $(UNIT_BINS); do \
+	    echo "== $$t"; $$t || failed=1; \
+	done; exit $$failed
+
+valgrind: deps-test
+	@$(MAKE) --no-print-directory $(UNIT_BINS)
+	@failed=0; for t in $(UNIT_BINS); do \
+	    echo "== valgrind $$t"; \
+	    CK_FORK=no valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	        $$t >/dev/null || failed=1; \
+	done; exit $$failed
+
+bench: deps
+	@$(MAKE) --no-print-directory OPT="-O2 -g" $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do $$b; done
+
+check: test format-check check-headers check-layers
+
+# ---------------------------------------------------------------- source checks
+C_FILES := $(shell find include server client tests bench -name '*.[ch]' 2>/dev/null)
+
+format:
+	clang-format -i $(C_FILES)
+
+format-check:
+	clang-format --dry-run --Werror $(C_FILES)
+	@echo "format-check: $(words $(C_FILES)) files clean"
+
+# Every public header compiles on its own.
+check-headers:
+	@set -e; for h in include/activ/*.h; do \
+	    printf '#include "%s"\n' "$${h#include/}" | \
+	        $(CC) $(ACTIV_CFLAGS) -x c -fsyntax-only -; \
+	done; echo "check-headers: ok"
+
+# Layers point downwards only (STYLE.md section 1): core uses libc and libm only, service
+# never sees libmicrohttpd, http never sees jansson.
+check-layers:
+	@bad=0; \
+	if grep -nE '#include *[<"](jansson|microhttpd|curl/|activ/(service|http))' server/core/*.c; then bad=1; fi; \
+	if grep -nE '#include *[<"](microhttpd|curl/|activ/http)' server/service/*.c 2>/dev/null; then bad=1; fi; \
+	if grep -nE '#include *[<"](jansson)' server/http/*.c 2>/dev/null; then bad=1; fi; \
+	if [ $$bad = 1 ]; then echo "check-layers: the includes above cross a layer"; exit 1; fi; \
+	echo "check-layers: ok"
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)
