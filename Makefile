@@ -11,6 +11,7 @@
 
 .DEFAULT_GOAL := all
 .SUFFIXES:
+.SECONDARY:
 
 CC       ?= cc
 WERROR   ?= -Werror

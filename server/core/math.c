@@ -79,7 +79,9 @@ static double two_sum(double a, double b, double *lo)
 /* The error of the product b * x, so that b * x = p + err exactly (0 when p is not finite). */
 static double prod_err(double b, double x, double p)
 {
-    return isfinite(p) ? fma(b, x, -p) : 0.0;
+    if (b == 1.0 || !isfinite(p)) /* the default parameter: exact, and fma is slow in software */
+        return 0.0;
+    return fma(b, x, -p);
 }
 
 /* sigmoid(u + du) for |du| <= ulp(u)/2: sigmoid(u) (1 + du sigmoid(-u)). Also returns
@@ -88,6 +90,11 @@ static double prod_err(double b, double x, double p)
 static double sigmoid2(double u, double du, double *comp)
 {
     double s, c;
+    if (du == 0.0 && !comp) { /* the common case; a select, not a branch, on the sign */
+        double e = exp(-fabs(u));
+        double r = 1.0 / (1.0 + e);
+        return u >= 0 ? r : e * r;
+    }
     if (u >= 0) {
         double e = exp(-u);
         s = 1.0 / (1.0 + e);
