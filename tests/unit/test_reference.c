@@ -85,12 +85,13 @@ static void compare(worst *w, const char *label, const char *what, activ_status 
     compare_bound(w, MAX_ULP, label, what, st, err, x, got, want);
 }
 
-static void bind_or_fail(const activ_catalog_entry *e, const char *ptext, activ_bound_fn *fn)
+/* fn borrows arrays (maxout weights) from *rp, so the caller keeps rp alive. */
+static void bind_or_fail(const activ_catalog_entry *e, const char *ptext, ref_params *rp,
+                         activ_bound_fn *fn)
 {
-    ref_params rp;
     activ_error err;
-    ref_parse_params(ptext, &rp);
-    activ_status st = activ_params_bind(e, rp.args, rp.n, fn, &err);
+    ref_parse_params(ptext, rp);
+    activ_status st = activ_params_bind(e, rp->args, rp->n, fn, &err);
     ck_assert_msg(st == ACTIV_OK, "%s params %s: %s", e->name, ptext, err.message);
 }
 
@@ -158,8 +159,9 @@ START_TEST(rowwise_matches_mpmath)
         double got_y[2 * MAX_ROW], got_j[2 * MAX_ROW * MAX_ROW], got_v[MAX_ROW];
         char label[96];
         snprintf(label, sizeof label, "%s(%s)", e->name, fld[1]);
+        static ref_params rp;
         activ_bound_fn fn;
-        bind_or_fail(e, fld[1], &fn);
+        bind_or_fail(e, fld[1], &rp, &fn);
         size_t n = ref_vector(fld[2], x, MAX_ROW);
         size_t ny = ref_vector(fld[3], y, 2 * MAX_ROW);
         size_t nj = ref_vector(fld[4], jac, 2 * MAX_ROW * MAX_ROW);
