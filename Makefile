@@ -125,7 +125,7 @@ test: deps-test
 # one test is reported, not fatal to the suite.
 test-unit: $(UNIT_BINS) $(SERVER) $(CLIENT)
 	@failed=0; for t in $(UNIT_BINS); do \
-	    echo "== $$t"; $$t || failed=1; \
+	    echo "== $$t"; ACTIV_CLIENT=$(CLIENT) $$t || failed=1; \
 	done; exit $$failed
 
 valgrind: deps-test
