@@ -44,7 +44,8 @@ ACTIV_NODISCARD activ_status activ_eval_jacobian(const activ_bound_fn *fn, activ
                                                  const double *x, double *jac, activ_error *err);
 
 /* gx (rows * cols) = g^T J row by row, g holding rows * out_cols upstream gradients: what
- * autograd's backward returns. Non-finite g or results fail with ACTIV_E_NONFINITE. */
+ * autograd's backward returns. A non-finite g fails with ACTIV_E_REQUEST at
+ * "/grad_output/..."; a non-finite result with ACTIV_E_NONFINITE. */
 ACTIV_NODISCARD activ_status activ_eval_vjp(const activ_bound_fn *fn, activ_shape s,
                                             const double *x, const double *g, double *gx,
                                             activ_error *err);

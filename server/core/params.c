@@ -205,26 +205,30 @@ static activ_status bind_one(const activ_catalog_entry *e, size_t idx, const act
     return activ_error_set(err, ACTIV_E_PARAMS, path, "unsupported parameter type");
 }
 
-/* Rules that involve two parameters, checked once all are bound. */
-static activ_status check_combination(const activ_catalog_entry *e, const bool *given,
+/* A lower bound p[0] above an upper bound p[1]: blame the one the client sent, spelled as
+ * sent (the first when both were). */
+static activ_status check_order(const activ_catalog_entry *e, const char *const *given,
+                                const activ_bound_fn *b, activ_error *err)
+{
+    if (!(b->p[0] > b->p[1]))
+        return ACTIV_OK;
+    char path[128];
+    param_path(path, sizeof path, given[0] ? given[0] : given[1]);
+    return activ_error_set(err, ACTIV_E_PARAMS, path, "%s (%.17g) of %s must not exceed %s (%.17g)",
+                           e->params[0].name, b->p[0], e->name, e->params[1].name, b->p[1]);
+}
+
+/* Rules that involve two parameters, checked once all are bound. given[i] is the name the
+ * client used for parameter i, or NULL. */
+static activ_status check_combination(const activ_catalog_entry *e, const char *const *given,
                                       activ_bound_fn *b, activ_error *err)
 {
     switch (e->id) {
         case ACTIV_FN_HARDTANH:
-            if (b->p[0] > b->p[1])
-                return activ_error_set(err, ACTIV_E_PARAMS, "/params/min_val",
-                                       "min_val (%.17g) of hardtanh must not exceed max_val "
-                                       "(%.17g)",
-                                       b->p[0], b->p[1]);
-            break;
         case ACTIV_FN_RRELU:
-            if (b->p[0] > b->p[1])
-                return activ_error_set(err, ACTIV_E_PARAMS, "/params/lower",
-                                       "lower (%.17g) of rrelu must not exceed upper (%.17g)",
-                                       b->p[0], b->p[1]);
-            break;
+            return check_order(e, given, b, err);
         case ACTIV_FN_MAXOUT:
-            if (given[0] == given[1])
+            if (!given[0] == !given[1])
                 return activ_error_set(err, ACTIV_E_PARAMS, "/params",
                                        "maxout needs exactly one of k (group size) or weights "
                                        "(a k x d matrix)");
@@ -248,7 +252,7 @@ activ_status activ_params_bind(const activ_catalog_entry *e, const activ_param_a
                                activ_bound_fn *out, activ_error *err)
 {
     activ_bound_fn b;
-    bool given[ACTIV_MAX_PARAMS] = {false};
+    const char *given[ACTIV_MAX_PARAMS] = {NULL};
     char path[128];
     memset(&b, 0, sizeof b);
     b.entry = e;
@@ -273,7 +277,7 @@ activ_status activ_params_bind(const activ_catalog_entry *e, const activ_param_a
             return activ_error_set(err, ACTIV_E_PARAMS, path,
                                    "%s of %s is given twice (by name and by alias)",
                                    e->params[idx].name, e->name);
-        given[idx] = true;
+        given[idx] = a->name;
         activ_status st = bind_one(e, (size_t)idx, a, path, &b, err);
         if (st != ACTIV_OK)
             return st;
