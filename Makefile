@@ -124,9 +124,11 @@ test: deps-test
 # Tests run from the repository root (they read tests/data/). CK_FORK stays on: a crash in
 # one test is reported, not fatal to the suite.
 test-unit: $(UNIT_BINS) $(SERVER) $(CLIENT)
-	@failed=0; for t in $(UNIT_BINS); do \
-	    echo "== $$t"; ACTIV_CLIENT=$(CLIENT) $$t || failed=1; \
-	done; exit $$failed
+	@passed=0; failed=0; for t in $(UNIT_BINS); do \
+	    echo "== $$t"; \
+	    if ACTIV_CLIENT=$(CLIENT) $$t; then passed=$$((passed + 1)); else failed=$$((failed + 1)); fi; \
+	done; \
+	echo "suites: $$passed passed, $$failed failed"; [ $$failed = 0 ]
 
 valgrind: deps-test
 	@$(MAKE) --no-print-directory $(UNIT_BINS)

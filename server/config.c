@@ -82,17 +82,6 @@ const char *activ_config_usage(void)
     return usage;
 }
 
-/* Writes a printf-style line into msg, if there is room for one. */
-ACTIV_PRINTF(3, 4) static void fail(char *msg, size_t msgsz, const char *fmt, ...)
-{
-    if (!msg || msgsz == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, msgsz, fmt, ap);
-    va_end(ap);
-}
-
 /* Copies `s` into dst for a message: printable ASCII as is, other bytes as \xNN, cut after
  * QUOTE_MAX bytes with "...", so the message stays one readable line. */
 static void quote(char *dst, size_t n, const char *s)
@@ -175,13 +164,14 @@ static bool store(activ_config *cfg, option_id id, const char *source, const cha
 
     if (opt->is_string) {
         if (value[0] == '\0') {
-            fail(msg, msgsz, "%s: expected a non-empty value", source);
+            activ_message_set(msg, msgsz, "%s: expected a non-empty value", source);
             return false;
         }
         if (id == OPT_HOST) {
             if (strlen(value) > HOST_MAX) {
-                fail(msg, msgsz, "%s: expected a host name or address of at most %u bytes", source,
-                     HOST_MAX);
+                activ_message_set(msg, msgsz,
+                                  "%s: expected a host name or address of at most %u bytes", source,
+                                  HOST_MAX);
                 return false;
             }
             cfg->host = value;
@@ -193,8 +183,8 @@ static bool store(activ_config *cfg, option_id id, const char *source, const cha
 
     unsigned long long v;
     if (!parse_uint(value, opt->min, opt->max, &v)) {
-        fail(msg, msgsz, "%s: expected an integer %llu..%llu, got \"%s\"", source, opt->min,
-             opt->max, shown);
+        activ_message_set(msg, msgsz, "%s: expected an integer %llu..%llu, got \"%s\"", source,
+                          opt->min, opt->max, shown);
         return false;
     }
     switch (id) {
@@ -247,8 +237,9 @@ activ_config_action activ_config_parse(int argc, char *const argv[], char *const
             return ACTIV_CONFIG_VERSION;
         if (strncmp(arg, "--", 2) != 0) {
             quote(shown, sizeof shown, arg);
-            fail(msg, msgsz, "unexpected argument \"%s\": activd takes flags only (see --help)",
-                 shown);
+            activ_message_set(msg, msgsz,
+                              "unexpected argument \"%s\": activd takes flags only (see --help)",
+                              shown);
             return ACTIV_CONFIG_ERROR;
         }
         const char *eq = strchr(arg, '=');
@@ -259,7 +250,7 @@ activ_config_action activ_config_parse(int argc, char *const argv[], char *const
             snprintf(name, sizeof name, "%.*s", (int)(name_len < QUOTE_MAX ? name_len : QUOTE_MAX),
                      arg);
             quote(shown, sizeof shown, name);
-            fail(msg, msgsz, "unknown flag \"%s\" (see --help)", shown);
+            activ_message_set(msg, msgsz, "unknown flag \"%s\" (see --help)", shown);
             return ACTIV_CONFIG_ERROR;
         }
         if (eq) {
@@ -267,7 +258,7 @@ activ_config_action activ_config_parse(int argc, char *const argv[], char *const
         } else if (i + 1 < argc) {
             value[id] = argv[++i];
         } else {
-            fail(msg, msgsz, "%s: missing value (see --help)", options[id].flag);
+            activ_message_set(msg, msgsz, "%s: missing value (see --help)", options[id].flag);
             return ACTIV_CONFIG_ERROR;
         }
         source[id] = options[id].flag;

@@ -37,6 +37,10 @@ typedef struct activ_error {
 activ_status activ_error_set(activ_error *err, activ_status st, const char *path, const char *fmt,
                              ...) ACTIV_PRINTF(4, 5);
 
+/* Writes a printf-style line into msg (msgsz bytes, truncating); no-op when msg is NULL or
+ * msgsz is 0. For the one-line messages of start-up failures. */
+void activ_message_set(char *msg, size_t msgsz, const char *fmt, ...) ACTIV_PRINTF(3, 4);
+
 /* Resets `err` to ACTIV_OK with empty path and message. */
 void activ_error_clear(activ_error *err);
 

@@ -21,6 +21,16 @@ activ_status activ_error_set(activ_error *err, activ_status st, const char *path
     return st;
 }
 
+void activ_message_set(char *msg, size_t msgsz, const char *fmt, ...)
+{
+    if (!msg || msgsz == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, msgsz, fmt, ap);
+    va_end(ap);
+}
+
 void activ_error_clear(activ_error *err)
 {
     if (!err)

@@ -58,16 +58,6 @@ typedef struct request {
     char path[PATH_SIZE];
 } request;
 
-ACTIV_PRINTF(3, 4) static void fail(char *msg, size_t msgsz, const char *fmt, ...)
-{
-    if (!msg || msgsz == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, msgsz, fmt, ap);
-    va_end(ap);
-}
-
 static size_t add_sat(size_t a, size_t b)
 {
     return a > SIZE_MAX - b ? SIZE_MAX : a + b;
@@ -425,7 +415,7 @@ static int open_listener(const char *host, unsigned port, char *msg, size_t msgs
     struct addrinfo *list;
     int rc = getaddrinfo(host, service, &hints, &list);
     if (rc != 0) {
-        fail(msg, msgsz, "cannot resolve host \"%s\": %s", host, gai_strerror(rc));
+        activ_message_set(msg, msgsz, "cannot resolve host \"%s\": %s", host, gai_strerror(rc));
         return -1;
     }
 
@@ -450,7 +440,8 @@ static int open_listener(const char *host, unsigned port, char *msg, size_t msgs
     }
     freeaddrinfo(list);
     if (fd < 0)
-        fail(msg, msgsz, "cannot listen on %s%s%s:%u: %s", lb, host, rb, port, strerror(saved));
+        activ_message_set(msg, msgsz, "cannot listen on %s%s%s:%u: %s", lb, host, rb, port,
+                          strerror(saved));
     return fd;
 }
 
@@ -459,7 +450,7 @@ activ_http *activ_http_start(const activ_http_options *opts, const activ_service
 {
     activ_http *h = calloc(1, sizeof *h);
     if (!h) {
-        fail(msg, msgsz, "out of memory starting the HTTP daemon");
+        activ_message_set(msg, msgsz, "out of memory starting the HTTP daemon");
         return NULL;
     }
     h->svc = svc;
@@ -499,8 +490,8 @@ activ_http *activ_http_start(const activ_http_options *opts, const activ_service
                                  MHD_OPTION_ARRAY, options, MHD_OPTION_NOTIFY_COMPLETED,
                                  on_completed, (void *)h, MHD_OPTION_END);
     if (!h->daemon) {
-        fail(msg, msgsz, "cannot start the HTTP daemon (%u threads, %u connections)", opts->threads,
-             opts->max_connections);
+        activ_message_set(msg, msgsz, "cannot start the HTTP daemon (%u threads, %u connections)",
+                          opts->threads, opts->max_connections);
         close(h->listen_fd);
         free(h);
         return NULL;

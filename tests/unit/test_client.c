@@ -11,6 +11,7 @@
 
 #include "activ/http.h"
 #include "activ/service.h"
+#include "check_main.h"
 
 /* The Makefile passes the client of the same build variant; fall back to the default. */
 static const char *client_path(void)
@@ -196,9 +197,5 @@ static Suite *client_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(client_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(client_suite());
 }

@@ -12,6 +12,7 @@
 #include "activ/eval.h"
 #include "activ/params.h"
 #include "activ/status.h"
+#include "check_main.h"
 #include "ulp.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -1402,9 +1403,5 @@ static Suite *eval_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(eval_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(eval_suite());
 }

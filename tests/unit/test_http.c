@@ -2,6 +2,7 @@
 #include "activ/http.h"
 #include "activ/service.h"
 
+#include "check_main.h"
 #include <arpa/inet.h>
 #include <check.h>
 #include <curl/curl.h>
@@ -834,10 +835,7 @@ static Suite *http_suite(void)
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    SRunner *sr = srunner_create(http_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    int rc = run_suite(http_suite());
     curl_global_cleanup();
-    return failed != 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+    return rc;
 }

@@ -9,6 +9,7 @@
 #include "activ/catalog.h"
 #include "activ/params.h"
 #include "activ/status.h"
+#include "check_main.h"
 #include "ulp.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -827,9 +828,5 @@ static Suite *params_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(params_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(params_suite());
 }

@@ -7,6 +7,7 @@
 #include "activ/catalog.h"
 #include "activ/eval.h"
 #include "activ/params.h"
+#include "check_main.h"
 #include "refdata.h"
 #include "ulp.h"
 
@@ -224,9 +225,5 @@ static Suite *reference_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(reference_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(reference_suite());
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../../server/core/roots.h"
+#include "check_main.h"
 #include "roots_ref.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -244,9 +245,5 @@ static Suite *roots_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(roots_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return run_suite(roots_suite());
 }
