@@ -46,6 +46,10 @@ BENCH_SRC   := $(wildcard bench/*.c)
 
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
+# Files embedded at build time: each becomes a C array in $(BUILD)/gen/ (generated with od,
+# which every machine has), linked into the service library.
+EMBED_OBJ := $(BUILD)/gen/openapi_yaml.o
+
 CORE_LIB    := $(BUILD)/libactiv_core.a
 SERVICE_LIB := $(BUILD)/libactiv_service.a
 HTTP_LIB    := $(BUILD)/libactiv_http.a
@@ -68,7 +72,22 @@ $(CORE_LIB): $(call obj,$(CORE_SRC))
 	@mkdir -p $(@D)
 	@rm -f $@
 	$(AR) rcs $@ $^
-$(SERVICE_LIB): $(call obj,$(SERVICE_SRC)) | $(CORE_LIB)
+$(BUILD)/gen/openapi_yaml.c: api/openapi.yaml
+	@mkdir -p $(@D)
+	@{ echo '/* generated from $< by the Makefile; do not edit */'; \
+	  echo '#include <stddef.h>'; \
+	  echo 'extern const unsigned char activ_openapi_yaml[];'; \
+	  echo 'extern const size_t activ_openapi_yaml_len;'; \
+	  echo 'const unsigned char activ_openapi_yaml[] = {'; \
+	  od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0x00};'; \
+	  echo 'const size_t activ_openapi_yaml_len = sizeof activ_openapi_yaml - 1;'; } > $@.tmp
+	@mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
+	$(CC) $(ACTIV_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(SERVICE_LIB): $(call obj,$(SERVICE_SRC)) $(EMBED_OBJ) | $(CORE_LIB)
 	@mkdir -p $(@D)
 	@rm -f $@
 	$(AR) rcs $@ $^ $(BUILD)/.empty.o

@@ -38,6 +38,12 @@ ACTIV_NODISCARD activ_status activ_eval_forward(const activ_bound_fn *fn, activ_
 ACTIV_NODISCARD activ_status activ_eval_derivative(const activ_bound_fn *fn, activ_shape s,
                                                    const double *x, double *d, activ_error *err);
 
+/* The number of cells activ_eval_jacobian would write (rows * out_cols * cols), checked
+ * against ACTIV_EVAL_MAX_JACOBIAN_CELLS: fails with ACTIV_E_LIMIT beyond it, or with the
+ * errors of activ_eval_check. Lets a caller size the buffer before allocating. */
+ACTIV_NODISCARD activ_status activ_eval_jacobian_cells(const activ_bound_fn *fn, activ_shape s,
+                                                       size_t *cells, activ_error *err);
+
 /* Row-wise functions only: one out_cols x cols Jacobian per row, rows after each other
  * in jac. Fails with ACTIV_E_LIMIT beyond ACTIV_EVAL_MAX_JACOBIAN_CELLS cells. */
 ACTIV_NODISCARD activ_status activ_eval_jacobian(const activ_bound_fn *fn, activ_shape s,

@@ -4,6 +4,7 @@
 
 #include "activ/status.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,8 @@ typedef struct activ_response {
     const char *body;         /* body_len bytes */
     size_t body_len;
     char *owned; /* == body when malloc'd, NULL when static */
+    int activation;  /* for metrics: the catalog id (activ_fn_id) evaluated, or -1 */
+    size_t elements; /* for metrics: input elements evaluated (0 when none) */
 } activ_response;
 
 /* Every error `code` of the API (SPEC section 2, "Errors"). */
@@ -54,6 +57,14 @@ typedef enum activ_error_code {
  * uses jansson). Fails only with ACTIV_E_NOMEM, and then writes neither *out nor anything
  * but err. Free with activ_service_free(). */
 ACTIV_NODISCARD activ_status activ_service_new(activ_service **out, activ_error *err);
+
+/* Renders the transport's metrics for GET /metrics: stores a malloc'd Prometheus text body
+ * (the caller frees it) in *body and its length in *len, or returns false (out of memory). */
+typedef bool activ_metrics_render(void *ctx, char **body, size_t *len);
+
+/* Registers the metrics renderer; call before any thread uses the service (it is immutable
+ * afterwards). Without one, GET /metrics answers 404. */
+void activ_service_set_metrics(activ_service *svc, activ_metrics_render *fn, void *ctx);
 
 /* Frees the service. NULL is a no-op. */
 void activ_service_free(activ_service *svc);

@@ -174,10 +174,10 @@ activ_status activ_eval_derivative(const activ_bound_fn *fn, activ_shape s, cons
     return check_finite(fn, s, x, d, s.cols, "the derivative", err);
 }
 
-activ_status activ_eval_jacobian(const activ_bound_fn *fn, activ_shape s, const double *x,
-                                 double *jac, activ_error *err)
+activ_status activ_eval_jacobian_cells(const activ_bound_fn *fn, activ_shape s, size_t *cells,
+                                       activ_error *err)
 {
-    size_t oc, per_row, cells;
+    size_t oc, per_row, n;
     activ_status st = activ_eval_check(fn, s, &oc, err);
     if (st != ACTIV_OK)
         return st;
@@ -185,12 +185,24 @@ activ_status activ_eval_jacobian(const activ_bound_fn *fn, activ_shape s, const 
         return activ_error_set(err, ACTIV_E_REQUEST, "",
                                "%s is elementwise: its Jacobian is diagonal; ask for dy_dx",
                                fn->entry->name);
-    if (!activ_size_mul(oc, s.cols, &per_row) || !activ_size_mul(per_row, s.rows, &cells) ||
-        cells > ACTIV_EVAL_MAX_JACOBIAN_CELLS)
+    if (!activ_size_mul(oc, s.cols, &per_row) || !activ_size_mul(per_row, s.rows, &n) ||
+        n > ACTIV_EVAL_MAX_JACOBIAN_CELLS)
         return activ_error_set(err, ACTIV_E_LIMIT, "/x",
                                "the Jacobians would have more than %zu cells; send fewer or "
                                "shorter rows, or ask for grad_input with grad_output instead",
                                (size_t)ACTIV_EVAL_MAX_JACOBIAN_CELLS);
+    *cells = n;
+    return ACTIV_OK;
+}
+
+activ_status activ_eval_jacobian(const activ_bound_fn *fn, activ_shape s, const double *x,
+                                 double *jac, activ_error *err)
+{
+    size_t cells;
+    activ_status st = activ_eval_jacobian_cells(fn, s, &cells, err);
+    if (st != ACTIV_OK)
+        return st;
+    size_t per_row = cells / s.rows;
     double *scratch;
     st = scratch_new(s, &scratch, err);
     if (st != ACTIV_OK)

@@ -1,6 +1,8 @@
 /* service.c -- routes, handlers and error bodies: the API as bytes in, bytes out (service) */
 #include "activ/service.h"
 
+#include "internal.h"
+
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -9,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define JSON_TYPE           "application/json"
+#define JSON_TYPE           ACTIV_JSON_TYPE
 #define RETRY_AFTER_SECONDS 1u  /* out of memory passes quickly once the big requests finish */
 #define MESSAGE_SIZE        256 /* like activ_error.message: one sentence */
 #define SHOWN_MAX           200 /* bytes of a client-supplied path or method quoted in a message */
@@ -19,9 +21,10 @@ static const char overloaded_body[] = "{\"error\":{\"code\":\"overloaded\",\"mes
                                       "server is out of memory; retry later\"}}";
 static const char health_body[] = "{\"status\":\"ok\"}";
 
-typedef void handler_fn(const activ_service *svc, const activ_request *req, activ_response *res);
+typedef activ_handler_fn handler_fn;
 
-/* One path of the API and what each method does there. A NULL handler means 405. */
+/* One path of the API and what each method does there. A NULL handler means 405. A path
+ * ending in '/' is a prefix: "/activations/" matches "/activations/elu". */
 typedef struct route {
     const char *path;
     const char *allow; /* the Allow header of a 405: the methods with a handler */
@@ -29,43 +32,53 @@ typedef struct route {
     handler_fn *post; /* takes a JSON body: 415 without a JSON content type */
 } route;
 
-static handler_fn handle_healthz;
+static handler_fn handle_healthz, handle_metrics;
 
 static const route routes[] = {
     {.path = "/healthz", .allow = "GET", .get = handle_healthz},
+    {.path = "/evaluate", .allow = "POST", .post = activ_handlers_evaluate},
+    {.path = "/differentiate", .allow = "POST", .post = activ_handlers_differentiate},
+    {.path = "/activations", .allow = "GET", .get = activ_catalog_json_list},
+    {.path = "/activations/", .allow = "GET", .get = activ_catalog_json_one},
+    {.path = "/openapi.yaml", .allow = "GET", .get = activ_catalog_json_openapi},
+    {.path = "/metrics", .allow = "GET", .get = handle_metrics},
 };
 
 struct activ_service {
     const route *routes;
     size_t nroutes;
+    activ_metrics_render *metrics; /* set once, before the HTTP threads start */
+    void *metrics_ctx;
 };
 
-static void set_static(activ_response *res, int status, const char *body, size_t len)
+void activ_service_set_static(activ_response *res, int status, const char *content_type,
+                              const char *body, size_t len)
 {
     *res = (activ_response){
         .status = status,
-        .content_type = JSON_TYPE,
+        .content_type = content_type,
         .body = body,
         .body_len = len,
+        .activation = -1,
     };
 }
 
-static void set_overloaded(activ_response *res)
+void activ_service_set_overloaded(activ_response *res)
 {
-    set_static(res, activ_status_map_http(ACTIV_CODE_OVERLOADED), overloaded_body,
-               sizeof overloaded_body - 1);
+    activ_service_set_static(res, activ_status_map_http(ACTIV_CODE_OVERLOADED), JSON_TYPE,
+                             overloaded_body, sizeof overloaded_body - 1);
     res->retry_after = RETRY_AFTER_SECONDS;
 }
 
 /* Serializes root (compact, no trailing newline) into a malloc'd body; the static 503 if that
  * fails. Does not take root over. */
-static void set_json(activ_response *res, int status, const json_t *root)
+void activ_service_set_json(activ_response *res, int status, const json_t *root)
 {
     size_t len = json_dumpb(root, NULL, 0, JSON_COMPACT);
     char *buf = len > 0 ? malloc(len) : NULL;
     if (!buf || json_dumpb(root, buf, len, JSON_COMPACT) != len) {
         free(buf);
-        set_overloaded(res);
+        activ_service_set_overloaded(res);
         return;
     }
     *res = (activ_response){
@@ -74,6 +87,7 @@ static void set_json(activ_response *res, int status, const json_t *root)
         .body = buf,
         .body_len = len,
         .owned = buf,
+        .activation = -1,
     };
 }
 
@@ -122,10 +136,10 @@ void activ_service_error_response(activ_response *res, activ_error_code code, co
     json_t *root = json_pack("{s:{s:s,s:o,s:o*}}", "error", "code", activ_status_map_name(code),
                              "message", text(message), "path", where);
     if (!root) {
-        set_overloaded(res);
+        activ_service_set_overloaded(res);
         return;
     }
-    set_json(res, activ_status_map_http(code), root);
+    activ_service_set_json(res, activ_status_map_http(code), root);
     if (code == ACTIV_CODE_OVERLOADED)
         res->retry_after = RETRY_AFTER_SECONDS;
     json_decref(root);
@@ -153,7 +167,33 @@ static void handle_healthz(const activ_service *svc, const activ_request *req, a
 {
     (void)svc;
     (void)req;
-    set_static(res, 200, health_body, sizeof health_body - 1);
+    activ_service_set_static(res, 200, JSON_TYPE, health_body, sizeof health_body - 1);
+}
+
+/* The transport's Prometheus text, or 404 when no transport registered one (the service
+ * driven without HTTP, as in tests and fuzzers). */
+static void handle_metrics(const activ_service *svc, const activ_request *req, activ_response *res)
+{
+    (void)req;
+    char *body = NULL;
+    size_t len = 0;
+    if (!svc->metrics) {
+        activ_service_error_response(res, ACTIV_CODE_NOT_FOUND, NULL,
+                                     "no metrics without the HTTP transport");
+        return;
+    }
+    if (!svc->metrics(svc->metrics_ctx, &body, &len)) {
+        activ_service_set_overloaded(res);
+        return;
+    }
+    *res = (activ_response){
+        .status = 200,
+        .content_type = "text/plain; version=0.0.4; charset=utf-8",
+        .body = body,
+        .body_len = len,
+        .owned = body,
+        .activation = -1,
+    };
 }
 
 /* ---------------------------------------------------------------- routing */
@@ -161,7 +201,10 @@ static void handle_healthz(const activ_service *svc, const activ_request *req, a
 static const route *find_route(const activ_service *svc, const char *path)
 {
     for (size_t i = 0; i < svc->nroutes; i++) {
-        if (strcmp(svc->routes[i].path, path) == 0)
+        const char *p = svc->routes[i].path;
+        size_t n = strlen(p);
+        bool prefix = n > 1 && p[n - 1] == '/';
+        if (prefix ? strncmp(p, path, n) == 0 && path[n] != '\0' : strcmp(p, path) == 0)
             return &svc->routes[i];
     }
     return NULL;
@@ -210,8 +253,16 @@ activ_status activ_service_new(activ_service **out, activ_error *err)
         return activ_error_set(err, ACTIV_E_NOMEM, NULL, "out of memory building the service");
     svc->routes = routes;
     svc->nroutes = sizeof routes / sizeof routes[0];
+    svc->metrics = NULL;
+    svc->metrics_ctx = NULL;
     *out = svc;
     return ACTIV_OK;
+}
+
+void activ_service_set_metrics(activ_service *svc, activ_metrics_render *fn, void *ctx)
+{
+    svc->metrics = fn;
+    svc->metrics_ctx = ctx;
 }
 
 void activ_service_free(activ_service *svc)

@@ -1,0 +1,220 @@
+/* handlers.c -- POST /evaluate and POST /differentiate: decode, call the core, encode (service) */
+#include <jansson.h>
+#include <stdlib.h>
+
+#include "activ/eval.h"
+#include "internal.h"
+
+/* The answer for a core failure, or 503 when building the answer itself ran out of memory. */
+static void fail(activ_response *res, const activ_error *err)
+{
+    activ_service_status_response(res, err);
+}
+
+/* Allocates n doubles (n may be 0); ACTIV_E_NOMEM or ACTIV_E_LIMIT in err on failure. */
+static double *alloc_doubles(size_t a, size_t b, activ_error *err)
+{
+    size_t n, bytes;
+    if (!activ_size_mul(a, b, &n) || !activ_size_mul(n ? n : 1, sizeof(double), &bytes)) {
+        activ_error_set(err, ACTIV_E_LIMIT, "/x", "the result would be too large");
+        return NULL;
+    }
+    double *p = malloc(bytes);
+    if (!p)
+        activ_error_set(err, ACTIV_E_NOMEM, "", "out of memory for a result of %zu values", n);
+    return p;
+}
+
+/* {"activation": canonical name, "params": {...}}: the start of every answer. */
+static json_t *answer_head(const activ_eval_request *r)
+{
+    return json_pack("{s:s,s:o}", "activation", r->entry->name, "params",
+                     activ_encode_params(&r->fn));
+}
+
+/* Sets key to the encoded matrix; false when out of memory. */
+static bool put_matrix(json_t *o, const char *key, const double *v, size_t rows, size_t cols,
+                       bool batched)
+{
+    return json_object_set_new(o, key, activ_encode_matrix(v, rows, cols, batched)) == 0;
+}
+
+/* Sends `o` with 200, or 503 when it is NULL; records what was evaluated for the metrics. */
+static void finish(activ_response *res, json_t *o, const activ_eval_request *r)
+{
+    if (!o) {
+        activ_service_set_overloaded(res);
+        return;
+    }
+    activ_service_set_json(res, 200, o);
+    json_decref(o);
+    res->activation = (int)r->entry->id;
+    res->elements = r->x.rows * r->x.cols;
+}
+
+void activ_handlers_evaluate(const activ_service *svc, const activ_request *req,
+                             activ_response *res)
+{
+    (void)svc;
+    activ_eval_request r;
+    if (!activ_decode_eval(req, false, &r, res))
+        return;
+    activ_error err;
+    activ_shape s = {r.x.rows, r.x.cols, r.x.batched};
+    double *y = alloc_doubles(r.x.rows, r.out_cols, &err);
+    if (!y || activ_eval_forward(&r.fn, s, r.x.data, y, &err) != ACTIV_OK) {
+        fail(res, &err);
+    } else {
+        json_t *o = answer_head(&r);
+        if (o && !put_matrix(o, "y", y, r.x.rows, r.out_cols, r.x.batched)) {
+            json_decref(o);
+            o = NULL;
+        }
+        finish(res, o, &r);
+    }
+    free(y);
+    activ_decode_eval_fini(&r);
+}
+
+/* Elementwise: dy_dx; prelu adds dy_dalpha. With grad_output: grad_input (and grad_alpha). */
+static activ_status differentiate_elementwise(const activ_eval_request *r, json_t *o,
+                                              activ_error *err)
+{
+    activ_shape s = {r->x.rows, r->x.cols, r->x.batched};
+    size_t na = activ_eval_prelu_alpha_count(&r->fn);
+    double *d = alloc_doubles(r->x.rows, r->x.cols, err);
+    double *gx = r->grad.data ? alloc_doubles(r->x.rows, r->x.cols, err) : NULL;
+    double *galpha = NULL;
+    activ_status st = ACTIV_E_NOMEM;
+    bool prelu = r->entry->id == ACTIV_FN_PRELU;
+    if (!d || (r->grad.data && !gx))
+        goto out;
+    st = activ_eval_derivative(&r->fn, s, r->x.data, d, err);
+    if (st != ACTIV_OK)
+        goto out;
+    st = ACTIV_E_NOMEM;
+    if (!put_matrix(o, "dy_dx", d, r->x.rows, r->x.cols, r->x.batched))
+        goto out;
+    if (r->grad.data) {
+        st = activ_eval_vjp(&r->fn, s, r->x.data, r->grad.data, gx, err);
+        if (st != ACTIV_OK)
+            goto out;
+        st = ACTIV_E_NOMEM;
+        if (!put_matrix(o, "grad_input", gx, r->x.rows, r->x.cols, r->x.batched))
+            goto out;
+    }
+    if (prelu) {
+        st = activ_eval_prelu_dalpha(&r->fn, s, r->x.data, d, err);
+        if (st != ACTIV_OK)
+            goto out;
+        st = ACTIV_E_NOMEM;
+        if (!put_matrix(o, "dy_dalpha", d, r->x.rows, r->x.cols, r->x.batched))
+            goto out;
+        if (r->grad.data) {
+            galpha = alloc_doubles(na, 1, err);
+            if (!galpha)
+                goto out;
+            st = activ_eval_prelu_grad_alpha(&r->fn, s, r->x.data, r->grad.data, galpha, err);
+            if (st != ACTIV_OK)
+                goto out;
+            st = ACTIV_E_NOMEM;
+            json_t *ga =
+                r->fn.alpha ? activ_encode_matrix(galpha, 1, na, false) : json_real(galpha[0]);
+            if (json_object_set_new(o, "grad_alpha", ga) != 0)
+                goto out;
+        }
+    }
+    st = ACTIV_OK;
+out:
+    if (st == ACTIV_E_NOMEM && err->status != ACTIV_E_NOMEM && err->status != ACTIV_E_LIMIT)
+        activ_error_set(err, ACTIV_E_NOMEM, "", "out of memory building the answer");
+    free(d);
+    free(gx);
+    free(galpha);
+    return st;
+}
+
+/* Row-wise: jacobian (one matrix for a vector input, a list for a batch). With grad_output:
+ * grad_input; the Jacobian is then left out when it would exceed the cell cap, since the
+ * client has what it needs. */
+static activ_status differentiate_rowwise(const activ_eval_request *r, json_t *o, activ_error *err)
+{
+    activ_shape s = {r->x.rows, r->x.cols, r->x.batched};
+    size_t cells = 0;
+    double *jac = NULL, *gx = NULL;
+    activ_status st = activ_eval_jacobian_cells(&r->fn, s, &cells, err);
+    bool with_jacobian = st == ACTIV_OK;
+    if (!with_jacobian && !(st == ACTIV_E_LIMIT && r->grad.data))
+        return st;
+    if (with_jacobian) {
+        size_t per_row = cells / r->x.rows;
+        st = ACTIV_E_NOMEM;
+        jac = alloc_doubles(cells, 1, err);
+        if (!jac)
+            goto out;
+        st = activ_eval_jacobian(&r->fn, s, r->x.data, jac, err);
+        if (st != ACTIV_OK)
+            goto out;
+        st = ACTIV_E_NOMEM;
+        json_t *j;
+        if (r->x.batched) {
+            j = json_array();
+            for (size_t i = 0; j && i < r->x.rows; i++)
+                if (json_array_append_new(j, activ_encode_matrix(jac + i * per_row, r->out_cols,
+                                                                 r->x.cols, true)) != 0) {
+                    json_decref(j);
+                    j = NULL;
+                }
+        } else {
+            j = activ_encode_matrix(jac, r->out_cols, r->x.cols, true);
+        }
+        if (json_object_set_new(o, "jacobian", j) != 0)
+            goto out;
+    }
+    if (r->grad.data) {
+        st = ACTIV_E_NOMEM;
+        gx = alloc_doubles(r->x.rows, r->x.cols, err);
+        if (!gx)
+            goto out;
+        st = activ_eval_vjp(&r->fn, s, r->x.data, r->grad.data, gx, err);
+        if (st != ACTIV_OK)
+            goto out;
+        st = ACTIV_E_NOMEM;
+        if (!put_matrix(o, "grad_input", gx, r->x.rows, r->x.cols, r->x.batched))
+            goto out;
+    }
+    st = ACTIV_OK;
+out:
+    if (st == ACTIV_E_NOMEM && err->status != ACTIV_E_NOMEM && err->status != ACTIV_E_LIMIT)
+        activ_error_set(err, ACTIV_E_NOMEM, "", "out of memory building the answer");
+    free(jac);
+    free(gx);
+    return st;
+}
+
+void activ_handlers_differentiate(const activ_service *svc, const activ_request *req,
+                                  activ_response *res)
+{
+    (void)svc;
+    activ_eval_request r;
+    if (!activ_decode_eval(req, true, &r, res))
+        return;
+    activ_error err;
+    activ_error_clear(&err);
+    json_t *o = answer_head(&r);
+    if (!o) {
+        activ_service_set_overloaded(res);
+    } else {
+        activ_status st = r.entry->kind == ACTIV_KIND_ROWWISE
+                              ? differentiate_rowwise(&r, o, &err)
+                              : differentiate_elementwise(&r, o, &err);
+        if (st == ACTIV_OK) {
+            finish(res, o, &r);
+            o = NULL;
+        } else {
+            fail(res, &err);
+        }
+        json_decref(o);
+    }
+    activ_decode_eval_fini(&r);
+}

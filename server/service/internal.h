@@ -1,0 +1,91 @@
+/* internal.h -- what the files of the service layer share (service only) */
+#ifndef ACTIV_SERVICE_INTERNAL_H
+#define ACTIV_SERVICE_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "activ/catalog.h"
+#include "activ/params.h"
+#include "activ/service.h"
+
+#define ACTIV_JSON_TYPE "application/json"
+
+/* A handler answers one routed request; it always fills *res. */
+typedef void activ_handler_fn(const activ_service *svc, const activ_request *req,
+                              activ_response *res);
+
+/* handlers.c: POST /evaluate, POST /differentiate. */
+activ_handler_fn activ_handlers_evaluate;
+activ_handler_fn activ_handlers_differentiate;
+
+/* catalog_json.c: GET /activations, GET /activations/{name}, GET /openapi.yaml. */
+activ_handler_fn activ_catalog_json_list;
+activ_handler_fn activ_catalog_json_one; /* the name is what follows "/activations/" */
+activ_handler_fn activ_catalog_json_openapi;
+
+/* decode.c: the bodies of /evaluate and /differentiate. */
+
+#define ACTIV_DECODE_MAX_DEPTH  64 /* nesting of arrays and objects in a body */
+#define ACTIV_DECODE_MAX_PARAMS 8  /* members of "params" (no function takes more than 3) */
+
+/* Numbers from a request: `rows` rows of `cols`, row-major; `batched` when the JSON was an
+ * array of arrays. */
+typedef struct activ_matrix {
+    double *data; /* malloc'd; NULL when absent */
+    size_t rows, cols;
+    bool batched;
+} activ_matrix;
+
+/* A decoded /evaluate or /differentiate request; everything it points to lives until
+ * activ_decode_eval_fini(). */
+typedef struct activ_eval_request {
+    json_t *root; /* the parsed body: the param names and strings point into it */
+    const activ_catalog_entry *entry;
+    activ_bound_fn fn; /* borrows args' arrays */
+    activ_matrix x;
+    size_t out_cols;   /* length of a row of y */
+    activ_matrix grad; /* grad_output; data NULL when not given */
+    activ_param_arg args[ACTIV_DECODE_MAX_PARAMS];
+    double *arg_data[ACTIV_DECODE_MAX_PARAMS]; /* malloc'd arrays of args, or NULL */
+    size_t nargs;
+} activ_eval_request;
+
+/* Parses and validates a body: JSON (400 invalid_json; nesting at most
+ * ACTIV_DECODE_MAX_DEPTH; duplicate keys rejected), fields (unknown ones are 422), the
+ * activation, params (bound with defaults), x, the shape for the function, and grad_output
+ * (only when `differentiate`; shaped like y). On success fills *r and returns true: finish
+ * it with activ_decode_eval_fini(). On failure fills *res with the error answer, leaves
+ * nothing to free, and returns false. */
+bool activ_decode_eval(const activ_request *req, bool differentiate, activ_eval_request *r,
+                       activ_response *res);
+void activ_decode_eval_fini(activ_eval_request *r);
+
+/* encode.c: numbers out. Each returns a new reference, or NULL when out of memory. Values
+ * must be finite (the core guarantees it for results). */
+
+/* A vector (batched false: rows is 1) or a list of rows. */
+json_t *activ_encode_matrix(const double *v, size_t rows, size_t cols, bool batched);
+
+/* Every parameter of fn with its value, defaults included ("params" of a response). */
+json_t *activ_encode_params(const activ_bound_fn *fn);
+
+/* service.c: the body helpers every handler uses. */
+
+/* Serializes root (compact) into a malloc'd body with `status`; the static 503 when out of
+ * memory. Does not take root over. */
+void activ_service_set_json(activ_response *res, int status, const json_t *root);
+
+/* A body in static storage (never freed). */
+void activ_service_set_static(activ_response *res, int status, const char *content_type,
+                              const char *body, size_t len);
+
+/* The 503 overloaded answer, from static storage (for out-of-memory paths). */
+void activ_service_set_overloaded(activ_response *res);
+
+/* embedded at build time from api/openapi.yaml (build/<variant>/gen/openapi_yaml.c) */
+extern const unsigned char activ_openapi_yaml[];
+extern const size_t activ_openapi_yaml_len;
+
+#endif
