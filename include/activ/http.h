@@ -15,16 +15,24 @@ typedef struct activ_http_options {
     unsigned port;            /* 0..65535; 0 lets the kernel pick (see activ_http_port) */
     unsigned threads;         /* worker threads, >= 1 */
     size_t max_body;          /* request body limit in bytes, >= 1 */
-    unsigned max_connections; /* concurrent connections, >= 1 */
+    unsigned max_connections; /* connections served at once, >= 1 (requests on more get 503) */
     unsigned timeout;         /* idle connection timeout in seconds, >= 1 */
 } activ_http_options;
 
 /* Binds host:port and starts serving `svc` on `threads` threads. `svc` is borrowed: it must
- * outlive the daemon. Returns NULL on failure, with one line in msg (if msgsz > 0) such as
+ * outlive the daemon. Before any thread starts, registers the daemon's metrics renderer in
+ * `svc` (activ_service_set_metrics, replacing any other), so GET /metrics shows this daemon's
+ * counters; activ_http_stop() unregisters it. Run one daemon per service at a time.
+ * Returns NULL on failure, with one line in msg (if msgsz > 0) such as
  * `cannot listen on 0.0.0.0:80: Permission denied`. Logs each finished request through
- * activ_service_log_request(). Stop and free with activ_http_stop(). */
-ACTIV_NODISCARD activ_http *activ_http_start(const activ_http_options *opts,
-                                             const activ_service *svc, char *msg, size_t msgsz);
+ * activ_service_log_request(). Stop and free with activ_http_stop().
+ *
+ * Connection limit: up to max_connections connections are served. MHD accepts some more
+ * (an eighth more, at least 16): a request on one of those gets 503 overloaded with
+ * Retry-After and Connection: close, unless a place has become free by then; idle, they are
+ * closed after 2 seconds. Connections beyond that wait in the listen backlog. */
+ACTIV_NODISCARD activ_http *activ_http_start(const activ_http_options *opts, activ_service *svc,
+                                             char *msg, size_t msgsz);
 
 /* The bound TCP port: the kernel's choice when the options asked for port 0. */
 unsigned activ_http_port(const activ_http *http);

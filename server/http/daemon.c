@@ -1,8 +1,11 @@
-/* daemon.c -- libmicrohttpd adapter: listen, bodies, size and framing limits, stop (http) */
+/* daemon.c -- libmicrohttpd adapter: listen, bodies, size, framing and connection limits (http) */
 #include "activ/http.h"
+
+#include "activ/metrics.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -23,6 +26,12 @@
 /* MHD 0.9.75's epoll loop stalls when exactly 128 events are ready at once; up to 125
  * connections plus the listen and ITC fds per thread stay below that (NOTES point 2). */
 #define EPOLL_CONNECTIONS_PER_THREAD 125u
+/* Connections beyond --max-connections: MHD accepts max/EXCESS_DIVISOR more (at least
+ * EXCESS_MIN) so that their requests get a quick 503, not a wait in the listen backlog; they
+ * may idle for EXCESS_TIMEOUT_S seconds at most (less if --timeout is shorter). */
+#define EXCESS_DIVISOR   8u
+#define EXCESS_MIN       16u
+#define EXCESS_TIMEOUT_S 2u
 /* Bodies declared up to this many times max_body are read and dropped, then answered 413 on a
  * connection that stays usable; larger ones get an early 413 and a close (NOTES point 4). */
 #define DRAIN_FACTOR   4u
@@ -33,26 +42,40 @@
 
 struct activ_http {
     struct MHD_Daemon *daemon;
-    const activ_service *svc;
+    activ_service *svc;     /* borrowed; our metrics renderer is registered in it */
+    activ_metrics *metrics; /* also counts the requests in flight, which stop waits for */
     int listen_fd;
     unsigned port;
     unsigned timeout;
+    unsigned max_connections; /* --max-connections: connections whose requests are served */
     size_t max_body;
     size_t drain_cap;
-    atomic_bool stopping;    /* set by activ_http_stop: answer with Connection: close */
-    atomic_size_t in_flight; /* requests between their first call and their completion */
+    atomic_bool stopping; /* set by activ_http_stop: answer with Connection: close */
+    atomic_uint admitted; /* open connections within max_connections */
 };
+
+/* Per-connection state: created in on_connection when MHD accepts the connection, kept in its
+ * socket context, freed when MHD closes it. A connection is admitted while no more than
+ * max_connections are; the others get 503 overloaded (with Connection: close) until one
+ * of the admitted closes. Only the connection's own MHD thread touches it. */
+typedef struct connection {
+    bool admitted; /* counted in activ_http.admitted */
+} connection;
 
 /* Per-request state: created in the first call of on_request, kept in *req_cls, freed in
  * on_completed and nowhere else. */
 typedef struct request {
     char *body;
     size_t len, cap;
-    size_t seen;    /* body bytes received, kept or not */
-    bool too_large; /* over max_body: dropping the body, answer 413 */
-    bool no_memory; /* the body did not fit in memory: dropping it, answer 503 */
-    int status;     /* of the queued response; 0 until one is queued */
-    size_t bytes;   /* body length of the queued response */
+    size_t seen;     /* body bytes received, kept or not */
+    bool too_large;  /* over max_body: dropping the body, answer 413 */
+    bool no_memory;  /* the body did not fit in memory: dropping it, answer 503 */
+    bool over_limit; /* its connection is over max_connections: dropping the body, answer 503 */
+    bool close;      /* answer with Connection: close */
+    int status;      /* of the queued response; 0 until one is queued */
+    size_t bytes;    /* body length of the queued response */
+    int activation;  /* for metrics, from the response: catalog id or -1 */
+    size_t elements; /* for metrics: input elements evaluated */
     struct timespec start;
     char method[METHOD_SIZE]; /* copies for the access log, cut if long */
     char path[PATH_SIZE];
@@ -65,9 +88,9 @@ static size_t add_sat(size_t a, size_t b)
 
 /* ---------------------------------------------------------------- responses */
 
-/* An MHD response for res with its headers, taking res's malloc'd body over; NULL when out of
- * memory (res then still owns its body). */
-static struct MHD_Response *to_mhd(activ_http *h, activ_response *res)
+/* An MHD response for res with its headers (and Connection: close when `close` or stopping),
+ * taking res's malloc'd body over; NULL when out of memory (res then still owns its body). */
+static struct MHD_Response *to_mhd(activ_http *h, activ_response *res, bool close)
 {
     struct MHD_Response *mr;
     if (res->owned) {
@@ -88,7 +111,7 @@ static struct MHD_Response *to_mhd(activ_http *h, activ_response *res)
         (res->allow && MHD_add_response_header(mr, MHD_HTTP_HEADER_ALLOW, res->allow) != MHD_YES) ||
         (res->retry_after > 0 &&
          MHD_add_response_header(mr, MHD_HTTP_HEADER_RETRY_AFTER, retry) != MHD_YES) ||
-        (atomic_load(&h->stopping) &&
+        ((close || atomic_load(&h->stopping)) &&
          MHD_add_response_header(mr, MHD_HTTP_HEADER_CONNECTION, "close") != MHD_YES)) {
         MHD_destroy_response(mr);
         return NULL;
@@ -101,12 +124,18 @@ static struct MHD_Response *to_mhd(activ_http *h, activ_response *res)
 static enum MHD_Result reply(activ_http *h, struct MHD_Connection *c, request *r,
                              activ_response *res)
 {
-    struct MHD_Response *mr = to_mhd(h, res);
+    bool close = r && r->close;
+    if (r) {
+        /* the work was done even if the answer has to become a 503 below */
+        r->activation = res->activation;
+        r->elements = res->elements;
+    }
+    struct MHD_Response *mr = to_mhd(h, res, close);
     if (!mr) {
         activ_service_response_fini(res);
         activ_service_error_response(res, ACTIV_CODE_OVERLOADED, NULL,
                                      "the server is out of memory; retry later");
-        mr = to_mhd(h, res);
+        mr = to_mhd(h, res, close);
     }
     enum MHD_Result ok = MHD_NO;
     if (mr) {
@@ -168,6 +197,73 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
     return MHD_YES;
 }
 
+/* ---------------------------------------------------------------- connections */
+
+/* Takes one of the max_connections places, if one is free. */
+static bool take_place(activ_http *h)
+{
+    unsigned n = atomic_load(&h->admitted);
+    while (n < h->max_connections) {
+        if (atomic_compare_exchange_weak(&h->admitted, &n, n + 1))
+            return true;
+    }
+    return false;
+}
+
+/* MHD accepted or closed a connection. A connection that finds max_connections places taken
+ * is kept open only to answer 503 (and only briefly when idle); it is admitted later if a place
+ * is free by the time it sends a request. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    activ_http *h = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        activ_metrics_connection_opened(h->metrics);
+        connection *conn = malloc(sizeof *conn);
+        *socket_context = conn; /* NULL: its requests get 503 out of memory (see begin) */
+        if (!conn)
+            return;
+        conn->admitted = take_place(h);
+        if (!conn->admitted && h->timeout > EXCESS_TIMEOUT_S)
+            (void)MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, EXCESS_TIMEOUT_S);
+        return;
+    }
+    connection *conn = *socket_context;
+    *socket_context = NULL;
+    if (conn && conn->admitted)
+        atomic_fetch_sub(&h->admitted, 1);
+    free(conn);
+    activ_metrics_connection_closed(h->metrics);
+}
+
+/* Marks r to be refused, with Connection: close, unless its connection is admitted (now, if
+ * a place has become free since it opened). */
+static void check_connection(activ_http *h, struct MHD_Connection *c, request *r)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    connection *conn = info ? info->socket_context : NULL;
+    if (!conn) {
+        r->no_memory = true;
+        r->close = true;
+    } else if (!conn->admitted) {
+        if (take_place(h)) {
+            conn->admitted = true;
+            (void)MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, h->timeout);
+        } else {
+            r->over_limit = true;
+            r->close = true;
+        }
+    }
+}
+
+static enum MHD_Result reply_over_limit(activ_http *h, struct MHD_Connection *c, request *r)
+{
+    return reply_error(h, c, r, ACTIV_CODE_OVERLOADED,
+                       "the server is at its limit of %u connections; retry later",
+                       h->max_connections);
+}
+
 /* ---------------------------------------------------------------- the request cycle */
 
 /* The first call: headers only. Registers the request's state and returns without answering
@@ -178,20 +274,27 @@ static enum MHD_Result begin(activ_http *h, struct MHD_Connection *c, const char
 {
     request *r = calloc(1, sizeof *r);
     if (!r) {
+        activ_metrics_request_begin(h->metrics);
         activ_response res;
         activ_service_error_response(&res, ACTIV_CODE_OVERLOADED, NULL,
                                      "the server is out of memory; retry later");
         int status = res.status;
         size_t bytes = res.body_len;
         enum MHD_Result ok = reply(h, c, NULL, &res);
-        activ_service_log_request(method, url, ok == MHD_YES ? status : 0, bytes, 0);
+        if (ok != MHD_YES)
+            status = 0;
+        activ_service_log_request(method, url, status, bytes, 0);
+        activ_metrics_request_end(
+            h->metrics, &(activ_metrics_request){.path = url, .status = status, .activation = -1});
         return ok;
     }
     clock_gettime(CLOCK_MONOTONIC, &r->start);
     snprintf(r->method, sizeof r->method, "%s", method);
     snprintf(r->path, sizeof r->path, "%s", url);
-    atomic_fetch_add(&h->in_flight, 1);
+    r->activation = -1;
+    activ_metrics_request_begin(h->metrics);
     *req_cls = r;
+    check_connection(h, c, r);
 
     framing f = {0};
     MHD_get_connection_values(c, MHD_HEADER_KIND, count_framing, &f);
@@ -204,6 +307,8 @@ static enum MHD_Result begin(activ_http *h, struct MHD_Connection *c, const char
         return reply_error(h, c, r, ACTIV_CODE_BAD_REQUEST,
                            "the only Transfer-Encoding accepted is \"chunked\"");
     if (f.content_lengths == 1 && f.length > h->max_body) {
+        if (f.length > h->drain_cap && r->over_limit)
+            return reply_over_limit(h, c, r);
         if (f.length > h->drain_cap)
             return reply_error(h, c, r, ACTIV_CODE_PAYLOAD_TOO_LARGE,
                                "the request body is larger than the limit of %zu bytes",
@@ -217,7 +322,7 @@ static enum MHD_Result begin(activ_http *h, struct MHD_Connection *c, const char
 static void receive(activ_http *h, request *r, const char *data, size_t n)
 {
     r->seen = add_sat(r->seen, n);
-    if (r->too_large || r->no_memory)
+    if (r->too_large || r->no_memory || r->over_limit)
         return;
     if (n > h->max_body - r->len) {
         r->too_large = true;
@@ -308,6 +413,8 @@ static bool rebuild_query(struct MHD_Connection *c, char **out)
 static enum MHD_Result finish(activ_http *h, struct MHD_Connection *c, request *r, const char *url,
                               const char *method)
 {
+    if (r->over_limit)
+        return reply_over_limit(h, c, r);
     if (r->too_large)
         return reply_error(h, c, r, ACTIV_CODE_PAYLOAD_TOO_LARGE,
                            "the request body is larger than the limit of %zu bytes", h->max_body);
@@ -378,11 +485,18 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     if (!r)
         return;
     *req_cls = NULL;
-    activ_service_log_request(r->method, r->path, r->status, r->bytes, micros_since(&r->start));
+    uint64_t micros = micros_since(&r->start);
+    activ_service_log_request(r->method, r->path, r->status, r->bytes, micros);
+    /* after the log line, so that stop waits for it too (this ends the request in flight) */
+    activ_metrics_request_end(h->metrics, &(activ_metrics_request){
+                                              .path = r->path,
+                                              .status = r->status,
+                                              .micros = micros,
+                                              .activation = r->activation,
+                                              .elements = r->elements,
+                                          });
     free(r->body);
     free(r);
-    /* last, so that stop also waits for the log line */
-    atomic_fetch_sub(&h->in_flight, 1);
 }
 
 /* MHD's own messages (accept errors, connection limit reached) become log events. */
@@ -445,31 +559,59 @@ static int open_listener(const char *host, unsigned port, char *msg, size_t msgs
     return fd;
 }
 
-activ_http *activ_http_start(const activ_http_options *opts, const activ_service *svc, char *msg,
+/* GET /metrics: the service calls this with our counters. */
+static bool render_metrics(void *ctx, char **body, size_t *len)
+{
+    return activ_metrics_print(ctx, body, len);
+}
+
+/* The connection limit MHD enforces: max_connections plus room for the excess connections
+ * that get 503 overloaded (SPEC: 503 at capacity, not a hang).
+ * What this cannot do: MHD accepts nothing beyond its limit. Once the excess room is full too
+ * (a burst bigger than an eighth of max_connections, or clients that open connections and
+ * send nothing, each holding a place for EXCESS_TIMEOUT_S), further connections wait in the
+ * listen backlog (1024) until a place frees, and then the kernel drops SYNs. MHD 0.9.75 has no
+ * hook to answer them, and accepting them ourselves would mean a second event loop. */
+static unsigned mhd_connection_limit(unsigned max_connections)
+{
+    unsigned excess = max_connections / EXCESS_DIVISOR;
+    if (excess < EXCESS_MIN)
+        excess = EXCESS_MIN;
+    return max_connections > UINT_MAX - excess ? UINT_MAX : max_connections + excess;
+}
+
+activ_http *activ_http_start(const activ_http_options *opts, activ_service *svc, char *msg,
                              size_t msgsz)
 {
     activ_http *h = calloc(1, sizeof *h);
-    if (!h) {
+    activ_metrics *metrics = activ_metrics_new();
+    if (!h || !metrics) {
+        free(h);
+        activ_metrics_free(metrics);
         activ_message_set(msg, msgsz, "out of memory starting the HTTP daemon");
         return NULL;
     }
+    h->metrics = metrics;
     h->svc = svc;
     h->timeout = opts->timeout;
+    h->max_connections = opts->max_connections;
     h->max_body = opts->max_body;
     h->drain_cap =
         opts->max_body > SIZE_MAX / DRAIN_FACTOR ? SIZE_MAX : opts->max_body * DRAIN_FACTOR;
     atomic_init(&h->stopping, false);
-    atomic_init(&h->in_flight, 0);
+    atomic_init(&h->admitted, 0);
 
     h->listen_fd = open_listener(opts->host, opts->port, msg, msgsz);
     if (h->listen_fd < 0) {
+        activ_metrics_free(h->metrics);
         free(h);
         return NULL;
     }
 
+    unsigned limit = mhd_connection_limit(opts->max_connections);
     struct MHD_OptionItem options[] = {
         {MHD_OPTION_LISTEN_SOCKET, h->listen_fd, NULL},
-        {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)opts->max_connections, NULL},
+        {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)limit, NULL},
         {MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)opts->timeout, NULL},
         {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)MEMORY_LIMIT, NULL},
         /* behind a load balancer every connection comes from one address */
@@ -480,19 +622,26 @@ activ_http *activ_http_start(const activ_http_options *opts, const activ_service
          NULL},
         {MHD_OPTION_END, 0, NULL},
     };
-    unsigned poller = opts->max_connections > EPOLL_CONNECTIONS_PER_THREAD * opts->threads
-                          ? MHD_USE_POLL
-                          : MHD_USE_EPOLL;
+    /* MHD splits its limit evenly over the pool's threads. With the excess room, the default of
+     * 250 connections on 2 threads is over the epoll bound and runs poll (same CPU, NOTES). */
+    unsigned poller =
+        (unsigned long long)limit > (unsigned long long)EPOLL_CONNECTIONS_PER_THREAD * opts->threads
+            ? MHD_USE_POLL
+            : MHD_USE_EPOLL;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | poller | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    /* before any thread uses the service: it is immutable afterwards */
+    activ_service_set_metrics(svc, render_metrics, h->metrics);
     /* the logger first, so that MHD's start-up messages come through it too */
-    h->daemon = MHD_start_daemon(flags, (uint16_t)opts->port, NULL, NULL, on_request, h,
-                                 MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, (void *)h,
-                                 MHD_OPTION_ARRAY, options, MHD_OPTION_NOTIFY_COMPLETED,
-                                 on_completed, (void *)h, MHD_OPTION_END);
+    h->daemon = MHD_start_daemon(
+        flags, (uint16_t)opts->port, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER,
+        on_mhd_log, (void *)h, MHD_OPTION_ARRAY, options, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        (void *)h, MHD_OPTION_NOTIFY_CONNECTION, on_connection, (void *)h, MHD_OPTION_END);
     if (!h->daemon) {
         activ_message_set(msg, msgsz, "cannot start the HTTP daemon (%u threads, %u connections)",
                           opts->threads, opts->max_connections);
+        activ_service_set_metrics(svc, NULL, NULL);
         close(h->listen_fd);
+        activ_metrics_free(h->metrics);
         free(h);
         return NULL;
     }
@@ -520,7 +669,7 @@ void activ_http_stop(activ_http *h)
     struct timespec deadline;
     clock_gettime(CLOCK_MONOTONIC, &deadline);
     deadline.tv_sec += (time_t)h->timeout;
-    while (atomic_load(&h->in_flight) > 0) {
+    while (activ_metrics_in_flight(h->metrics) > 0) {
         struct timespec now;
         clock_gettime(CLOCK_MONOTONIC, &now);
         if (now.tv_sec > deadline.tv_sec ||
@@ -534,5 +683,8 @@ void activ_http_stop(activ_http *h)
     /* after a successful quiesce the listen socket is ours to close; otherwise MHD closed it */
     if (lfd != MHD_INVALID_SOCKET)
         close(lfd);
+    /* no thread uses the service now: GET /metrics must not reach the freed counters */
+    activ_service_set_metrics(h->svc, NULL, NULL);
+    activ_metrics_free(h->metrics);
     free(h);
 }
