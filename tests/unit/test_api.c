@@ -1,0 +1,384 @@
+/* test_api.c -- /evaluate and /differentiate over real HTTP (libcurl, loopback, port 0) */
+#include <check.h>
+#include <curl/curl.h>
+#include <jansson.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "activ/http.h"
+#include "activ/service.h"
+#include "check_main.h"
+
+#define MAX_BODY 4096 /* a small limit, so the 413 boundary is cheap to cross */
+
+static activ_service *svc;
+static activ_http *http;
+static char base[64];
+
+static void server_up(void)
+{
+    activ_error err;
+    char msg[256];
+    ck_assert_int_eq(activ_service_new(&svc, &err), ACTIV_OK);
+    activ_http_options o = {"127.0.0.1", 0, 2, MAX_BODY, 64, 10};
+    http = activ_http_start(&o, svc, msg, sizeof msg);
+    ck_assert_msg(http != NULL, "%s", msg);
+    snprintf(base, sizeof base, "http://127.0.0.1:%u", activ_http_port(http));
+}
+
+static void server_down(void)
+{
+    activ_http_stop(http);
+    activ_service_free(svc);
+}
+
+typedef struct reply {
+    long status;
+    char *body;
+    size_t len;
+    char allow[64];
+} reply;
+
+static size_t on_body(char *p, size_t size, size_t n, void *ud)
+{
+    reply *r = ud;
+    char *grown = realloc(r->body, r->len + size * n + 1);
+    if (!grown)
+        return 0;
+    r->body = grown;
+    memcpy(r->body + r->len, p, size * n);
+    r->len += size * n;
+    r->body[r->len] = '\0';
+    return size * n;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+    reply *r = ud;
+    if (size * n > 7 && strncasecmp(p, "Allow: ", 7) == 0)
+        snprintf(r->allow, sizeof r->allow, "%.*s", (int)(size * n - 9), p + 7);
+    return size * n;
+}
+
+/* One request on handle c (reused: keep-alive); content_type NULL sends none. */
+static void request(CURL *c, const char *method, const char *path, const char *content_type,
+                    const char *body, size_t len, reply *r)
+{
+    char url[256];
+    snprintf(url, sizeof url, "%s%s", base, path);
+    memset(r, 0, sizeof *r);
+    struct curl_slist *h = NULL;
+    h = curl_slist_append(h, content_type ? content_type : "Content-Type:");
+    h = curl_slist_append(h, "Expect:");
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    if (body) {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)len);
+    } else {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+    }
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    CURLcode rc = curl_easy_perform(c);
+    curl_slist_free_all(h);
+    ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, path, curl_easy_strerror(rc));
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+}
+
+static void post_json(CURL *c, const char *path, const char *json, reply *r)
+{
+    request(c, "POST", path, "Content-Type: application/json", json, strlen(json), r);
+}
+
+static const char *error_code(const reply *r)
+{
+    static char code[64];
+    json_t *j = json_loadb(r->body, r->len, 0, NULL);
+    const char *s = json_string_value(json_object_get(json_object_get(j, "error"), "code"));
+    snprintf(code, sizeof code, "%s", s ? s : "(none)");
+    json_decref(j);
+    return code;
+}
+
+START_TEST(evaluate_spec_example_over_keepalive)
+{
+    CURL *c = curl_easy_init();
+    reply r;
+    for (int i = 0; i < 3; i++) {
+        post_json(
+            c, "/evaluate",
+            "{\"activation\": \"leaky_relu\", \"params\": {\"alpha\": 0.1}, \"x\": [-2, 0.5, 3]}",
+            &r);
+        ck_assert_int_eq(r.status, 200);
+        ck_assert_str_eq(r.body, "{\"activation\":\"leaky_relu\",\"params\":{\"alpha\":0."
+                                 "10000000000000001},\"y\":[-0.20000000000000001,0.5,3.0]}");
+        free(r.body);
+        long connects = -1;
+        curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
+        if (i > 0)
+            ck_assert_int_eq(connects, 0); /* the connection was reused */
+    }
+    curl_easy_cleanup(c);
+}
+END_TEST
+
+START_TEST(differentiate_over_http)
+{
+    CURL *c = curl_easy_init();
+    reply r;
+    post_json(c, "/differentiate", "{\"activation\":\"sigmoid\",\"x\":[0],\"grad_output\":[2]}",
+              &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(r.body, "{\"activation\":\"sigmoid\",\"params\":{},\"dy_dx\":[0.25],"
+                             "\"grad_input\":[0.5]}");
+    free(r.body);
+    curl_easy_cleanup(c);
+}
+END_TEST
+
+START_TEST(wrong_method_is_405_with_allow)
+{
+    CURL *c = curl_easy_init();
+    reply r;
+    request(c, "GET", "/evaluate", NULL, NULL, 0, &r);
+    ck_assert_int_eq(r.status, 405);
+    ck_assert_str_eq(r.allow, "POST");
+    ck_assert_str_eq(error_code(&r), "method_not_allowed");
+    free(r.body);
+    request(c, "POST", "/activations", "Content-Type: application/json", "{}", 2, &r);
+    ck_assert_int_eq(r.status, 405);
+    ck_assert_str_eq(r.allow, "GET");
+    free(r.body);
+    curl_easy_cleanup(c);
+}
+END_TEST
+
+START_TEST(post_without_json_type_is_415)
+{
+    CURL *c = curl_easy_init();
+    reply r;
+    const char *b = "{\"activation\":\"relu\",\"x\":[1]}";
+    request(c, "POST", "/evaluate", NULL, b, strlen(b), &r);
+    ck_assert_int_eq(r.status, 415);
+    ck_assert_str_eq(error_code(&r), "unsupported_media_type");
+    free(r.body);
+    request(c, "POST", "/evaluate", "Content-Type: text/plain", b, strlen(b), &r);
+    ck_assert_int_eq(r.status, 415);
+    free(r.body);
+    /* parameters after the media type are fine */
+    request(c, "POST", "/evaluate", "Content-Type: application/json; charset=utf-8", b, strlen(b),
+            &r);
+    ck_assert_int_eq(r.status, 200);
+    free(r.body);
+    curl_easy_cleanup(c);
+}
+END_TEST
+
+/* A body of exactly `len` bytes: a valid request padded with spaces. */
+static char *padded_body(size_t len)
+{
+    const char *b = "{\"activation\":\"relu\",\"x\":[1]}";
+    char *s = malloc(len + 1);
+    memset(s, ' ', len);
+    memcpy(s, b, strlen(b));
+    s[len] = '\0';
+    return s;
+}
+
+START_TEST(body_limit_boundary)
+{
+    CURL *c = curl_easy_init();
+    reply r;
+    char *at = padded_body(MAX_BODY), *over = padded_body(MAX_BODY + 1);
+    post_json(c, "/evaluate", at, &r);
+    ck_assert_int_eq(r.status, 200);
+    free(r.body);
+    post_json(c, "/evaluate", over, &r);
+    ck_assert_int_eq(r.status, 413);
+    ck_assert_str_eq(error_code(&r), "payload_too_large");
+    free(r.body);
+    free(at);
+    free(over);
+    curl_easy_cleanup(c);
+}
+END_TEST
+
+START_TEST(nul_byte_does_not_end_the_body)
+{
+    /* json_loads would stop at the NUL and accept the prefix (NOTES point 9) */
+    static const char b[] = "{\"activation\":\"relu\",\"x\":[1]}\0garbage";
+    CURL *c = curl_easy_init();
+    reply r;
+    request(c, "POST", "/evaluate", "Content-Type: application/json", b, sizeof b - 1, &r);
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(error_code(&r), "invalid_json");
+    free(r.body);
+    curl_easy_cleanup(c);
+}
+END_TEST
+
+START_TEST(integers_beyond_int64_parse)
+{
+    /* jansson alone rejects integer literals >= 2^63 (NOTES point 10) */
+    CURL *c = curl_easy_init();
+    reply r;
+    post_json(c, "/evaluate", "{\"activation\":\"relu\",\"x\":[100000000000000000000]}", &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(r.body, "{\"activation\":\"relu\",\"params\":{},\"y\":[1e20]}");
+    free(r.body);
+    curl_easy_cleanup(c);
+}
+END_TEST
+
+/* xorshift64*: reproducible bit patterns */
+static uint64_t next_bits(uint64_t *s)
+{
+    *s ^= *s >> 12;
+    *s ^= *s << 25;
+    *s ^= *s >> 27;
+    return *s * 0x2545f4914f6cdd1du;
+}
+
+START_TEST(printed_numbers_round_trip)
+{
+    /* linear with a = 1 returns x itself; what is printed must parse to the same bits, for
+     * random bit patterns over the whole range, subnormals and signed zeros included */
+    enum { N = 10000, PER_REQUEST = 100 };
+    CURL *c = curl_easy_init();
+    uint64_t state = 0x853c49e6748fea9bu;
+    size_t checked = 0;
+    for (int req = 0; req < N / PER_REQUEST; req++) {
+        double x[PER_REQUEST];
+        char body[PER_REQUEST * 32 + 64];
+        size_t n = (size_t)snprintf(body, sizeof body, "{\"activation\":\"linear\",\"x\":[");
+        for (int i = 0; i < PER_REQUEST; i++) {
+            do {
+                uint64_t b = next_bits(&state);
+                if (i == 0)
+                    b = (uint64_t)req; /* the smallest subnormals, +0 first */
+                else if (i == 1)
+                    b = (uint64_t)1 << 63; /* -0 */
+                memcpy(&x[i], &b, sizeof b);
+            } while (!isfinite(x[i]));
+            n += (size_t)snprintf(body + n, sizeof body - n, "%s%.17g", i ? "," : "", x[i]);
+        }
+        snprintf(body + n, sizeof body - n, "]}");
+        reply r;
+        /* the body can exceed MAX_BODY: send it in two halves' worth of requests if so */
+        ck_assert_uint_le(strlen(body), MAX_BODY);
+        post_json(c, "/evaluate", body, &r);
+        ck_assert_int_eq(r.status, 200);
+        json_t *j = json_loadb(r.body, r.len, JSON_DECODE_INT_AS_REAL, NULL);
+        json_t *y = json_object_get(j, "y");
+        ck_assert_uint_eq(json_array_size(y), PER_REQUEST);
+        for (int i = 0; i < PER_REQUEST; i++) {
+            double got = json_real_value(json_array_get(y, (size_t)i));
+            ck_assert_msg(memcmp(&got, &x[i], sizeof got) == 0, "%a came back as %a", x[i], got);
+            checked++;
+        }
+        json_decref(j);
+        free(r.body);
+    }
+    ck_assert_uint_eq(checked, N);
+    curl_easy_cleanup(c);
+}
+END_TEST
+
+/* ---------------------------------------------------------------- concurrency */
+
+#define THREADS             4
+#define REQUESTS_PER_THREAD 250
+
+typedef struct worker {
+    int id;
+    int ok;
+} worker;
+
+/* Each thread posts its own values on one keep-alive connection and checks every answer:
+ * linear with a = 2 doubles exactly, so the expected y is known without activ. */
+static void *work(void *arg)
+{
+    worker *w = arg;
+    CURL *c = curl_easy_init();
+    char url[128];
+    snprintf(url, sizeof url, "%s/evaluate", base);
+    struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+    for (int i = 0; i < REQUESTS_PER_THREAD; i++) {
+        double v = w->id * 1000.0 + i + 0.25;
+        char body[128];
+        snprintf(body, sizeof body,
+                 "{\"activation\":\"linear\",\"params\":{\"a\":2},\"x\":[[%.17g,-%.17g]]}", v, v);
+        reply r = {0};
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+        long status = 0;
+        if (curl_easy_perform(c) == CURLE_OK)
+            curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        json_t *j = status == 200 ? json_loadb(r.body, r.len, 0, NULL) : NULL;
+        json_t *row = json_array_get(json_object_get(j, "y"), 0);
+        if (json_real_value(json_array_get(row, 0)) == 2 * v &&
+            json_real_value(json_array_get(row, 1)) == -2 * v)
+            w->ok++;
+        json_decref(j);
+        free(r.body);
+    }
+    curl_slist_free_all(h);
+    curl_easy_cleanup(c);
+    return NULL;
+}
+
+START_TEST(concurrent_keepalive_clients_all_answered_correctly)
+{
+    pthread_t t[THREADS];
+    worker w[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        w[i] = (worker){i, 0};
+        ck_assert_int_eq(pthread_create(&t[i], NULL, work, &w[i]), 0);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_int_eq(w[i].ok, REQUESTS_PER_THREAD);
+    }
+}
+END_TEST
+
+static Suite *api_suite(void)
+{
+    Suite *s = suite_create("api");
+    TCase *tc = tcase_create("http");
+    tcase_add_checked_fixture(tc, server_up, server_down);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, evaluate_spec_example_over_keepalive);
+    tcase_add_test(tc, differentiate_over_http);
+    tcase_add_test(tc, wrong_method_is_405_with_allow);
+    tcase_add_test(tc, post_without_json_type_is_415);
+    tcase_add_test(tc, body_limit_boundary);
+    tcase_add_test(tc, nul_byte_does_not_end_the_body);
+    tcase_add_test(tc, integers_beyond_int64_parse);
+    tcase_add_test(tc, printed_numbers_round_trip);
+    tcase_add_test(tc, concurrent_keepalive_clients_all_answered_correctly);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int rc = run_suite(api_suite());
+    curl_global_cleanup();
+    return rc;
+}
