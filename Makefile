@@ -60,7 +60,7 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BENCH_BINS  := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
 .PHONY: all run test test-unit deps deps-test check format format-check check-headers \
-        check-layers bench valgrind clean
+        check-layers lint-api bench valgrind clean
 
 all: $(SERVER) $(CLIENT)
 
@@ -161,7 +161,12 @@ bench: deps
 	@$(MAKE) --no-print-directory OPT="-O2 -g" $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do $$b; done
 
-check: test format-check check-headers check-layers
+check: test format-check check-headers check-layers lint-api
+
+# The API document must pass a real OpenAPI linter (from npm; pinned for reproducible CI).
+REDOCLY ?= @redocly/cli@2.77.0
+lint-api:
+	cd api && npx -y $(REDOCLY) lint openapi.yaml
 
 # ---------------------------------------------------------------- source checks
 C_FILES := $(shell find include server client tests bench -name '*.[ch]' 2>/dev/null)
