@@ -32,7 +32,7 @@ typedef struct activ_response {
     unsigned retry_after;     /* Retry-After in seconds (503), or 0 for no header */
     const char *body;         /* body_len bytes */
     size_t body_len;
-    char *owned; /* == body when malloc'd, NULL when static */
+    char *owned;     /* == body when malloc'd, NULL when static */
     int activation;  /* for metrics: the catalog id (activ_fn_id) evaluated, or -1 */
     size_t elements; /* for metrics: input elements evaluated (0 when none) */
 } activ_response;
