@@ -60,7 +60,7 @@ UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BENCH_BINS  := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
 .PHONY: all run test test-unit deps deps-test check format format-check check-headers \
-        check-layers lint-api bench valgrind clean
+        check-layers lint-api check-examples bench valgrind clean
 
 all: $(SERVER) $(CLIENT)
 
@@ -161,7 +161,11 @@ bench: deps
 	@$(MAKE) --no-print-directory OPT="-O2 -g" $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do $$b; done
 
-check: test format-check check-headers check-layers lint-api
+check: test format-check check-headers check-layers lint-api check-examples
+
+# Every request example of api/openapi.yaml gets the response example of the same name.
+check-examples: $(SERVER)
+	/usr/bin/python3 tests/integration/openapi_examples.py $(SERVER)
 
 # The API document must pass a real OpenAPI linter (from npm; pinned for reproducible CI).
 REDOCLY ?= @redocly/cli@2.77.0
