@@ -356,6 +356,66 @@ START_TEST(concurrent_keepalive_clients_all_answered_correctly)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- the epoll stall */
+
+/* NOTES point 2: 0.9.75's epoll loop blocks when exactly 128 connections are ready at once.
+ * With one thread and room for 256 connections the daemon must use poll, and every wave of
+ * simultaneous requests -- 127, exactly 128, and 256 -- must be answered, well within the
+ * transfer timeout (a stall would hold them until the connection timeout). */
+START_TEST(simultaneous_waves_around_128_are_all_answered)
+{
+    activ_service *s2;
+    activ_error err;
+    char msg[256], url[96];
+    ck_assert_int_eq(activ_service_new(&s2, &err), ACTIV_OK);
+    activ_http_options o = {"127.0.0.1", 0, 1, MAX_BODY, 256, 30};
+    activ_http *h2 = activ_http_start(&o, s2, msg, sizeof msg);
+    ck_assert_msg(h2 != NULL, "%s", msg);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/evaluate", activ_http_port(h2));
+    static const char body[] = "{\"activation\":\"relu\",\"x\":[-1,2]}";
+    static const int waves[] = {127, 128, 256};
+    struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
+    for (size_t w = 0; w < sizeof waves / sizeof waves[0]; w++) {
+        CURLM *m = curl_multi_init();
+        CURL *easy[256];
+        reply r[256];
+        for (int i = 0; i < waves[w]; i++) {
+            memset(&r[i], 0, sizeof r[i]);
+            easy[i] = curl_easy_init();
+            curl_easy_setopt(easy[i], CURLOPT_URL, url);
+            curl_easy_setopt(easy[i], CURLOPT_HTTPHEADER, hdr);
+            curl_easy_setopt(easy[i], CURLOPT_POSTFIELDS, body);
+            curl_easy_setopt(easy[i], CURLOPT_WRITEFUNCTION, on_body);
+            curl_easy_setopt(easy[i], CURLOPT_WRITEDATA, &r[i]);
+            curl_easy_setopt(easy[i], CURLOPT_TIMEOUT, 10L);
+            curl_multi_add_handle(m, easy[i]);
+        }
+        int running = 1;
+        while (running) {
+            curl_multi_perform(m, &running);
+            if (running)
+                curl_multi_poll(m, NULL, 0, 100, NULL);
+        }
+        int ok = 0;
+        for (int i = 0; i < waves[w]; i++) {
+            long status = 0;
+            curl_easy_getinfo(easy[i], CURLINFO_RESPONSE_CODE, &status);
+            if (status == 200 && r[i].body &&
+                strcmp(r[i].body, "{\"activation\":\"relu\",\"params\":{},\"y\":[0.0,2.0]}") == 0)
+                ok++;
+            curl_multi_remove_handle(m, easy[i]);
+            curl_easy_cleanup(easy[i]);
+            free(r[i].body);
+        }
+        curl_multi_cleanup(m);
+        ck_assert_msg(ok == waves[w], "wave of %d: %d answered correctly", waves[w], ok);
+    }
+    curl_slist_free_all(hdr);
+    activ_http_stop(h2);
+    activ_service_free(s2);
+}
+END_TEST
+
 static Suite *api_suite(void)
 {
     Suite *s = suite_create("api");
@@ -371,6 +431,7 @@ static Suite *api_suite(void)
     tcase_add_test(tc, integers_beyond_int64_parse);
     tcase_add_test(tc, printed_numbers_round_trip);
     tcase_add_test(tc, concurrent_keepalive_clients_all_answered_correctly);
+    tcase_add_test(tc, simultaneous_waves_around_128_are_all_answered);
     suite_add_tcase(s, tc);
     return s;
 }
