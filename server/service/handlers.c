@@ -25,6 +25,14 @@ static double *alloc_doubles(size_t a, size_t b, activ_error *err)
     return p;
 }
 
+/* A failure that left err clear (building the JSON answer ran out of memory) gets its
+ * record here; failures of the core or of alloc_doubles have theirs already. */
+static void settle(activ_status st, activ_error *err)
+{
+    if (st != ACTIV_OK && err->status == ACTIV_OK)
+        activ_error_set(err, ACTIV_E_NOMEM, "", "out of memory building the answer");
+}
+
 /* {"activation": canonical name, "params": {...}}: the start of every answer. */
 static json_t *answer_head(const activ_eval_request *r)
 {
@@ -126,8 +134,7 @@ static activ_status differentiate_elementwise(const activ_eval_request *r, json_
     }
     st = ACTIV_OK;
 out:
-    if (st == ACTIV_E_NOMEM && err->status != ACTIV_E_NOMEM && err->status != ACTIV_E_LIMIT)
-        activ_error_set(err, ACTIV_E_NOMEM, "", "out of memory building the answer");
+    settle(st, err);
     free(d);
     free(gx);
     free(galpha);
@@ -185,8 +192,7 @@ static activ_status differentiate_rowwise(const activ_eval_request *r, json_t *o
     }
     st = ACTIV_OK;
 out:
-    if (st == ACTIV_E_NOMEM && err->status != ACTIV_E_NOMEM && err->status != ACTIV_E_LIMIT)
-        activ_error_set(err, ACTIV_E_NOMEM, "", "out of memory building the answer");
+    settle(st, err);
     free(jac);
     free(gx);
     return st;
