@@ -153,6 +153,7 @@ static activ_status differentiate_rowwise(const activ_eval_request *r, json_t *o
     bool with_jacobian = st == ACTIV_OK;
     if (!with_jacobian && !(st == ACTIV_E_LIMIT && r->grad.data))
         return st;
+    activ_error_clear(err); /* past the cap, with grad_output: answer without the Jacobian */
     if (with_jacobian) {
         size_t per_row = cells / r->x.rows;
         st = ACTIV_E_NOMEM;
