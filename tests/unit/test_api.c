@@ -8,17 +8,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "activ/http.h"
 #include "activ/service.h"
 #include "check_main.h"
+#include "http_fetch.h"
 
 #define MAX_BODY 4096 /* a small limit, so the 413 boundary is cheap to cross */
 
 static activ_service *svc;
 static activ_http *http;
-static char base[64];
+static unsigned port;
 
 static void server_up(void)
 {
@@ -28,7 +28,7 @@ static void server_up(void)
     activ_http_options o = {"127.0.0.1", 0, 2, MAX_BODY, 64, 10};
     http = activ_http_start(&o, svc, msg, sizeof msg);
     ck_assert_msg(http != NULL, "%s", msg);
-    snprintf(base, sizeof base, "http://127.0.0.1:%u", activ_http_port(http));
+    port = activ_http_port(http);
 }
 
 static void server_down(void)
@@ -37,73 +37,16 @@ static void server_down(void)
     activ_service_free(svc);
 }
 
-typedef struct reply {
-    long status;
-    char *body;
-    size_t len;
-    char allow[64];
-} reply;
-
-static size_t on_body(char *p, size_t size, size_t n, void *ud)
+/* POST json to path on c as application/json (reply_free the reply). */
+static reply post_json(CURL *c, const char *path, const char *json)
 {
-    reply *r = ud;
-    char *grown = realloc(r->body, r->len + size * n + 1);
-    if (!grown)
-        return 0;
-    r->body = grown;
-    memcpy(r->body + r->len, p, size * n);
-    r->len += size * n;
-    r->body[r->len] = '\0';
-    return size * n;
-}
-
-static size_t on_header(char *p, size_t size, size_t n, void *ud)
-{
-    reply *r = ud;
-    if (size * n > 7 && strncasecmp(p, "Allow: ", 7) == 0)
-        snprintf(r->allow, sizeof r->allow, "%.*s", (int)(size * n - 9), p + 7);
-    return size * n;
-}
-
-/* One request on handle c (reused: keep-alive); content_type NULL sends none. */
-static void request(CURL *c, const char *method, const char *path, const char *content_type,
-                    const char *body, size_t len, reply *r)
-{
-    char url[256];
-    snprintf(url, sizeof url, "%s%s", base, path);
-    memset(r, 0, sizeof *r);
-    struct curl_slist *h = NULL;
-    h = curl_slist_append(h, content_type ? content_type : "Content-Type:");
-    h = curl_slist_append(h, "Expect:");
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    if (body) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)len);
-    } else {
-        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-    }
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
-    CURLcode rc = curl_easy_perform(c);
-    curl_slist_free_all(h);
-    ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, path, curl_easy_strerror(rc));
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-}
-
-static void post_json(CURL *c, const char *path, const char *json, reply *r)
-{
-    request(c, "POST", path, "Content-Type: application/json", json, strlen(json), r);
+    return fetch(c, port, "POST", path, "application/json", json, strlen(json), false);
 }
 
 static const char *error_code(const reply *r)
 {
     static char code[64];
-    json_t *j = json_loadb(r->body, r->len, 0, NULL);
+    json_t *j = json_loadb(r->body, r->body_len, 0, NULL);
     const char *s = json_string_value(json_object_get(json_object_get(j, "error"), "code"));
     snprintf(code, sizeof code, "%s", s ? s : "(none)");
     json_decref(j);
@@ -112,17 +55,15 @@ static const char *error_code(const reply *r)
 
 START_TEST(evaluate_spec_example_over_keepalive)
 {
-    CURL *c = curl_easy_init();
-    reply r;
+    CURL *c = new_curl();
     for (int i = 0; i < 3; i++) {
-        post_json(
+        reply r = post_json(
             c, "/evaluate",
-            "{\"activation\": \"leaky_relu\", \"params\": {\"alpha\": 0.1}, \"x\": [-2, 0.5, 3]}",
-            &r);
+            "{\"activation\": \"leaky_relu\", \"params\": {\"alpha\": 0.1}, \"x\": [-2, 0.5, 3]}");
         ck_assert_int_eq(r.status, 200);
         ck_assert_str_eq(r.body, "{\"activation\":\"leaky_relu\",\"params\":{\"alpha\":0."
                                  "10000000000000001},\"y\":[-0.20000000000000001,0.5,3.0]}");
-        free(r.body);
+        reply_free(&r);
         long connects = -1;
         curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
         if (i > 0)
@@ -134,52 +75,110 @@ END_TEST
 
 START_TEST(differentiate_over_http)
 {
-    CURL *c = curl_easy_init();
-    reply r;
-    post_json(c, "/differentiate", "{\"activation\":\"sigmoid\",\"x\":[0],\"grad_output\":[2]}",
-              &r);
+    CURL *c = new_curl();
+    reply r = post_json(c, "/differentiate",
+                        "{\"activation\":\"sigmoid\",\"x\":[0],\"grad_output\":[2]}");
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.body, "{\"activation\":\"sigmoid\",\"params\":{},\"dy_dx\":[0.25],"
                              "\"grad_input\":[0.5]}");
-    free(r.body);
+    reply_free(&r);
     curl_easy_cleanup(c);
+}
+END_TEST
+
+/* A row of n zeros for softmax: its Jacobian has n^2 cells. */
+static char *softmax_body(size_t n, bool with_grad)
+{
+    char *b = malloc(8 * n + 128);
+    size_t len = (size_t)sprintf(b, "{\"activation\":\"softmax\",\"x\":[");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)sprintf(b + len, "%s0", i ? "," : "");
+    len += (size_t)sprintf(b + len, "]");
+    if (with_grad) {
+        len += (size_t)sprintf(b + len, ",\"grad_output\":[1");
+        for (size_t i = 1; i < n; i++)
+            len += (size_t)sprintf(b + len, ",0");
+        len += (size_t)sprintf(b + len, "]");
+    }
+    sprintf(b + len, "}");
+    return b;
+}
+
+/* Through the service (no socket): the bodies exceed this fixture's small body limit. */
+static activ_response differentiate_direct(const char *body)
+{
+    activ_request req = {.method = "POST",
+                         .path = "/differentiate",
+                         .content_type = "application/json",
+                         .body = body,
+                         .body_len = strlen(body)};
+    activ_response res;
+    activ_service_handle(svc, &req, &res);
+    return res;
+}
+
+START_TEST(jacobian_cap_413_unless_grad_output_is_given)
+{
+    /* 1025^2 = 1,050,625 cells > 1,048,576 */
+    enum { N = 1025 };
+    char *plain = softmax_body(N, false), *with_grad = softmax_body(N, true);
+    activ_response res = differentiate_direct(plain);
+    ck_assert_int_eq(res.status, 413);
+    json_t *j = json_loadb(res.body, res.body_len, 0, NULL);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(j, "error"), "code")),
+                     "payload_too_large");
+    json_decref(j);
+    activ_service_response_fini(&res);
+    /* with grad_output the client gets grad_input and no Jacobian: for uniform logits,
+     * s = 1/N, and g = e_0 gives gx_0 = s (1 - s), gx_j = -s^2 */
+    res = differentiate_direct(with_grad);
+    ck_assert_int_eq(res.status, 200);
+    j = json_loadb(res.body, res.body_len, 0, NULL);
+    ck_assert_ptr_null(json_object_get(j, "jacobian"));
+    json_t *gx = json_object_get(j, "grad_input");
+    ck_assert_uint_eq(json_array_size(gx), N);
+    double s0 = 1.0 / N;
+    ck_assert_double_eq_tol(json_real_value(json_array_get(gx, 0)), s0 * (1 - s0), 1e-18);
+    for (size_t i = 1; i < N; i++)
+        ck_assert_double_eq_tol(json_real_value(json_array_get(gx, i)), -s0 * s0, 1e-20);
+    json_decref(j);
+    activ_service_response_fini(&res);
+    free(plain);
+    free(with_grad);
 }
 END_TEST
 
 START_TEST(wrong_method_is_405_with_allow)
 {
-    CURL *c = curl_easy_init();
-    reply r;
-    request(c, "GET", "/evaluate", NULL, NULL, 0, &r);
+    CURL *c = new_curl();
+    reply r = fetch(c, port, "GET", "/evaluate", NULL, NULL, 0, false);
     ck_assert_int_eq(r.status, 405);
     ck_assert_str_eq(r.allow, "POST");
     ck_assert_str_eq(error_code(&r), "method_not_allowed");
-    free(r.body);
-    request(c, "POST", "/activations", "Content-Type: application/json", "{}", 2, &r);
+    reply_free(&r);
+    r = fetch(c, port, "POST", "/activations", "application/json", "{}", 2, false);
     ck_assert_int_eq(r.status, 405);
     ck_assert_str_eq(r.allow, "GET");
-    free(r.body);
+    reply_free(&r);
     curl_easy_cleanup(c);
 }
 END_TEST
 
 START_TEST(post_without_json_type_is_415)
 {
-    CURL *c = curl_easy_init();
-    reply r;
+    CURL *c = new_curl();
     const char *b = "{\"activation\":\"relu\",\"x\":[1]}";
-    request(c, "POST", "/evaluate", NULL, b, strlen(b), &r);
+    reply r = fetch(c, port, "POST", "/evaluate", NULL, b, strlen(b), false);
     ck_assert_int_eq(r.status, 415);
     ck_assert_str_eq(error_code(&r), "unsupported_media_type");
-    free(r.body);
-    request(c, "POST", "/evaluate", "Content-Type: text/plain", b, strlen(b), &r);
+    reply_free(&r);
+    r = fetch(c, port, "POST", "/evaluate", "text/plain", b, strlen(b), false);
     ck_assert_int_eq(r.status, 415);
-    free(r.body);
+    reply_free(&r);
     /* parameters after the media type are fine */
-    request(c, "POST", "/evaluate", "Content-Type: application/json; charset=utf-8", b, strlen(b),
-            &r);
+    r = fetch(c, port, "POST", "/evaluate", "application/json; charset=utf-8", b, strlen(b), false);
     ck_assert_int_eq(r.status, 200);
-    free(r.body);
+    reply_free(&r);
     curl_easy_cleanup(c);
 }
 END_TEST
@@ -197,16 +196,15 @@ static char *padded_body(size_t len)
 
 START_TEST(body_limit_boundary)
 {
-    CURL *c = curl_easy_init();
-    reply r;
+    CURL *c = new_curl();
     char *at = padded_body(MAX_BODY), *over = padded_body(MAX_BODY + 1);
-    post_json(c, "/evaluate", at, &r);
+    reply r = post_json(c, "/evaluate", at);
     ck_assert_int_eq(r.status, 200);
-    free(r.body);
-    post_json(c, "/evaluate", over, &r);
+    reply_free(&r);
+    r = post_json(c, "/evaluate", over);
     ck_assert_int_eq(r.status, 413);
     ck_assert_str_eq(error_code(&r), "payload_too_large");
-    free(r.body);
+    reply_free(&r);
     free(at);
     free(over);
     curl_easy_cleanup(c);
@@ -217,12 +215,11 @@ START_TEST(nul_byte_does_not_end_the_body)
 {
     /* json_loads would stop at the NUL and accept the prefix (NOTES point 9) */
     static const char b[] = "{\"activation\":\"relu\",\"x\":[1]}\0garbage";
-    CURL *c = curl_easy_init();
-    reply r;
-    request(c, "POST", "/evaluate", "Content-Type: application/json", b, sizeof b - 1, &r);
+    CURL *c = new_curl();
+    reply r = fetch(c, port, "POST", "/evaluate", "application/json", b, sizeof b - 1, false);
     ck_assert_int_eq(r.status, 400);
     ck_assert_str_eq(error_code(&r), "invalid_json");
-    free(r.body);
+    reply_free(&r);
     curl_easy_cleanup(c);
 }
 END_TEST
@@ -230,12 +227,11 @@ END_TEST
 START_TEST(integers_beyond_int64_parse)
 {
     /* jansson alone rejects integer literals >= 2^63 (NOTES point 10) */
-    CURL *c = curl_easy_init();
-    reply r;
-    post_json(c, "/evaluate", "{\"activation\":\"relu\",\"x\":[100000000000000000000]}", &r);
+    CURL *c = new_curl();
+    reply r = post_json(c, "/evaluate", "{\"activation\":\"relu\",\"x\":[100000000000000000000]}");
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.body, "{\"activation\":\"relu\",\"params\":{},\"y\":[1e20]}");
-    free(r.body);
+    reply_free(&r);
     curl_easy_cleanup(c);
 }
 END_TEST
@@ -254,7 +250,7 @@ START_TEST(printed_numbers_round_trip)
     /* linear with a = 1 returns x itself; what is printed must parse to the same bits, for
      * random bit patterns over the whole range, subnormals and signed zeros included */
     enum { N = 10000, PER_REQUEST = 100 };
-    CURL *c = curl_easy_init();
+    CURL *c = new_curl();
     uint64_t state = 0x853c49e6748fea9bu;
     size_t checked = 0;
     for (int req = 0; req < N / PER_REQUEST; req++) {
@@ -273,12 +269,11 @@ START_TEST(printed_numbers_round_trip)
             n += (size_t)snprintf(body + n, sizeof body - n, "%s%.17g", i ? "," : "", x[i]);
         }
         snprintf(body + n, sizeof body - n, "]}");
-        reply r;
         /* the body can exceed MAX_BODY: send it in two halves' worth of requests if so */
         ck_assert_uint_le(strlen(body), MAX_BODY);
-        post_json(c, "/evaluate", body, &r);
+        reply r = post_json(c, "/evaluate", body);
         ck_assert_int_eq(r.status, 200);
-        json_t *j = json_loadb(r.body, r.len, JSON_DECODE_INT_AS_REAL, NULL);
+        json_t *j = json_loadb(r.body, r.body_len, JSON_DECODE_INT_AS_REAL, NULL);
         json_t *y = json_object_get(j, "y");
         ck_assert_uint_eq(json_array_size(y), PER_REQUEST);
         for (int i = 0; i < PER_REQUEST; i++) {
@@ -287,7 +282,7 @@ START_TEST(printed_numbers_round_trip)
             checked++;
         }
         json_decref(j);
-        free(r.body);
+        reply_free(&r);
     }
     ck_assert_uint_eq(checked, N);
     curl_easy_cleanup(c);
@@ -311,7 +306,7 @@ static void *work(void *arg)
     worker *w = arg;
     CURL *c = curl_easy_init();
     char url[128];
-    snprintf(url, sizeof url, "%s/evaluate", base);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/evaluate", port);
     struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
     for (int i = 0; i < REQUESTS_PER_THREAD; i++) {
         double v = w->id * 1000.0 + i + 0.25;
@@ -328,13 +323,13 @@ static void *work(void *arg)
         long status = 0;
         if (curl_easy_perform(c) == CURLE_OK)
             curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-        json_t *j = status == 200 ? json_loadb(r.body, r.len, 0, NULL) : NULL;
+        json_t *j = status == 200 ? json_loadb(r.body, r.body_len, 0, NULL) : NULL;
         json_t *row = json_array_get(json_object_get(j, "y"), 0);
         if (json_real_value(json_array_get(row, 0)) == 2 * v &&
             json_real_value(json_array_get(row, 1)) == -2 * v)
             w->ok++;
         json_decref(j);
-        free(r.body);
+        reply_free(&r);
     }
     curl_slist_free_all(h);
     curl_easy_cleanup(c);
@@ -405,7 +400,7 @@ START_TEST(simultaneous_waves_around_128_are_all_answered)
                 ok++;
             curl_multi_remove_handle(m, easy[i]);
             curl_easy_cleanup(easy[i]);
-            free(r[i].body);
+            reply_free(&r[i]);
         }
         curl_multi_cleanup(m);
         ck_assert_msg(ok == waves[w], "wave of %d: %d answered correctly", waves[w], ok);
@@ -424,6 +419,7 @@ static Suite *api_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, evaluate_spec_example_over_keepalive);
     tcase_add_test(tc, differentiate_over_http);
+    tcase_add_test(tc, jacobian_cap_413_unless_grad_output_is_given);
     tcase_add_test(tc, wrong_method_is_405_with_allow);
     tcase_add_test(tc, post_without_json_type_is_415);
     tcase_add_test(tc, body_limit_boundary);

@@ -3,6 +3,7 @@
 #include "activ/service.h"
 
 #include "check_main.h"
+#include "http_fetch.h"
 #include <arpa/inet.h>
 #include <check.h>
 #include <curl/curl.h>
@@ -15,17 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
-#define MAX_BODY    1024u /* small, so that limit tests stay fast */
-#define DRAIN_CAP   (4u * MAX_BODY)
-#define TIMEOUT_S   5u
-#define REPLY_SIZE  8192
-#define HEADER_SIZE 128
+#define MAX_BODY   1024u /* small, so that limit tests stay fast */
+#define DRAIN_CAP  (4u * MAX_BODY)
+#define TIMEOUT_S  5u
+#define REPLY_SIZE 8192 /* what read_all keeps of a raw exchange */
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -315,98 +313,9 @@ static void stop_daemon(void)
     svc = NULL;
 }
 
-typedef struct reply {
-    long status;
-    char body[REPLY_SIZE];
-    size_t body_len;
-    char content_type[HEADER_SIZE];
-    char allow[HEADER_SIZE];
-    char connection[HEADER_SIZE];
-    long num_connects;
-} reply;
-
-static size_t on_body(char *data, size_t size, size_t n, void *cls)
-{
-    reply *r = cls;
-    size_t len = size * n;
-    size_t room = sizeof r->body - r->body_len;
-    memcpy(r->body + r->body_len, data, len < room ? len : room);
-    r->body_len += len < room ? len : room;
-    return len;
-}
-
-/* Copies the value of header `name` from a header line into dst, if the line is that header. */
-static void header_value(const char *line, size_t len, const char *name, char *dst)
-{
-    size_t n = strlen(name);
-    if (len <= n + 1 || strncasecmp(line, name, n) != 0 || line[n] != ':')
-        return;
-    const char *v = line + n + 1;
-    const char *end = line + len;
-    while (v < end && *v == ' ')
-        v++;
-    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
-        end--;
-    snprintf(dst, HEADER_SIZE, "%.*s", (int)(end - v), v);
-}
-
-static size_t on_header(char *line, size_t size, size_t n, void *cls)
-{
-    reply *r = cls;
-    header_value(line, size * n, "Content-Type", r->content_type);
-    header_value(line, size * n, "Allow", r->allow);
-    header_value(line, size * n, "Connection", r->connection);
-    return size * n;
-}
-
-static CURL *new_curl(void)
-{
-    CURL *curl = curl_easy_init();
-    ck_assert_ptr_nonnull(curl);
-    return curl;
-}
-
-/* One request on `curl` (reusing its connection when it can). body NULL: no body. */
-static reply fetch(CURL *curl, const char *method, const char *path, const char *content_type,
-                   const char *body, size_t body_len, bool chunked)
-{
-    reply r = {0};
-    char url[256];
-    snprintf(url, sizeof url, "http://127.0.0.1:%u%s", port, path);
-    struct curl_slist *headers = NULL;
-    char ct[HEADER_SIZE];
-    if (content_type) {
-        snprintf(ct, sizeof ct, "Content-Type: %s", content_type);
-        headers = curl_slist_append(headers, ct);
-    }
-    if (chunked)
-        headers = curl_slist_append(headers, "Transfer-Encoding: chunked");
-    headers = curl_slist_append(headers, "Expect:"); /* no 100-continue round trip */
-
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-    if (body) {
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
-    }
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &r);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
-    CURLcode rc = curl_easy_perform(curl);
-    curl_slist_free_all(headers);
-    ck_assert_msg(rc == CURLE_OK, "%s %s: %s", method, path, curl_easy_strerror(rc));
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
-    curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &r.num_connects);
-    return r;
-}
-
 static reply get(CURL *curl, const char *path)
 {
-    return fetch(curl, "GET", path, NULL, NULL, 0, false);
+    return fetch(curl, port, "GET", path, NULL, NULL, 0, false);
 }
 
 /* A body of n bytes of JSON-ish filler (malloc'd). */
@@ -427,6 +336,7 @@ START_TEST(healthz_is_200_with_exact_body)
     ck_assert_str_eq(r.content_type, "application/json");
     ck_assert_uint_eq(r.body_len, 15);
     ck_assert_int_eq(memcmp(r.body, "{\"status\":\"ok\"}", 15), 0);
+    reply_free(&r);
     curl_easy_cleanup(curl);
 }
 END_TEST
@@ -436,6 +346,7 @@ START_TEST(healthz_ignores_a_query_string)
     CURL *curl = new_curl();
     reply r = get(curl, "/healthz?verbose=1&x=%20%26y&flag");
     ck_assert_int_eq(r.status, 200);
+    reply_free(&r);
     curl_easy_cleanup(curl);
 }
 END_TEST
@@ -447,6 +358,7 @@ START_TEST(unknown_path_is_404_json)
     ck_assert_int_eq(r.status, 404);
     ck_assert_str_eq(r.content_type, "application/json");
     check_error_body(r.body, r.body_len, "not_found");
+    reply_free(&r);
     curl_easy_cleanup(curl);
 }
 END_TEST
@@ -454,11 +366,12 @@ END_TEST
 START_TEST(post_healthz_is_405_with_allow)
 {
     CURL *curl = new_curl();
-    reply r = fetch(curl, "POST", "/healthz", "application/json", "{}", 2, false);
+    reply r = fetch(curl, port, "POST", "/healthz", "application/json", "{}", 2, false);
     ck_assert_int_eq(r.status, 405);
     ck_assert_str_eq(r.allow, "GET");
     ck_assert_str_eq(r.content_type, "application/json");
     check_error_body(r.body, r.body_len, "method_not_allowed");
+    reply_free(&r);
     curl_easy_cleanup(curl);
 }
 END_TEST
@@ -475,6 +388,9 @@ START_TEST(keep_alive_reuses_the_connection)
     reply third = get(curl, "/nope"); /* errors keep the connection too */
     ck_assert_int_eq(third.status, 404);
     ck_assert_int_eq(third.num_connects, 0);
+    reply_free(&first);
+    reply_free(&second);
+    reply_free(&third);
     curl_easy_cleanup(curl);
 }
 END_TEST
@@ -483,8 +399,9 @@ START_TEST(body_at_the_limit_is_read)
 {
     CURL *curl = new_curl();
     char *body = filler(MAX_BODY);
-    reply r = fetch(curl, "POST", "/healthz", "application/json", body, MAX_BODY, false);
+    reply r = fetch(curl, port, "POST", "/healthz", "application/json", body, MAX_BODY, false);
     ck_assert_int_eq(r.status, 405); /* past the size check, on to routing */
+    reply_free(&r);
     free(body);
     curl_easy_cleanup(curl);
 }
@@ -494,7 +411,7 @@ START_TEST(body_over_the_limit_is_413_and_keeps_the_connection)
 {
     CURL *curl = new_curl();
     char *body = filler(MAX_BODY + 1);
-    reply r = fetch(curl, "POST", "/healthz", "application/json", body, MAX_BODY + 1, false);
+    reply r = fetch(curl, port, "POST", "/healthz", "application/json", body, MAX_BODY + 1, false);
     ck_assert_int_eq(r.status, 413);
     ck_assert_str_eq(r.content_type, "application/json");
     check_error_body(r.body, r.body_len, "payload_too_large");
@@ -502,6 +419,8 @@ START_TEST(body_over_the_limit_is_413_and_keeps_the_connection)
     reply next = get(curl, "/healthz");
     ck_assert_int_eq(next.status, 200);
     ck_assert_int_eq(next.num_connects, 0);
+    reply_free(&r);
+    reply_free(&next);
     free(body);
     curl_easy_cleanup(curl);
 }
@@ -511,11 +430,13 @@ START_TEST(body_at_the_drain_cap_is_413_and_keeps_the_connection)
 {
     CURL *curl = new_curl();
     char *body = filler(DRAIN_CAP);
-    reply r = fetch(curl, "POST", "/healthz", "application/json", body, DRAIN_CAP, false);
+    reply r = fetch(curl, port, "POST", "/healthz", "application/json", body, DRAIN_CAP, false);
     ck_assert_int_eq(r.status, 413);
     check_error_body(r.body, r.body_len, "payload_too_large");
     reply next = get(curl, "/healthz");
     ck_assert_int_eq(next.num_connects, 0);
+    reply_free(&r);
+    reply_free(&next);
     free(body);
     curl_easy_cleanup(curl);
 }
@@ -525,10 +446,11 @@ START_TEST(body_beyond_the_drain_cap_is_413_and_closes)
 {
     CURL *curl = new_curl();
     char *body = filler(DRAIN_CAP + 1);
-    reply r = fetch(curl, "POST", "/healthz", "application/json", body, DRAIN_CAP + 1, false);
+    reply r = fetch(curl, port, "POST", "/healthz", "application/json", body, DRAIN_CAP + 1, false);
     ck_assert_int_eq(r.status, 413);
     ck_assert_str_eq(r.connection, "close");
     check_error_body(r.body, r.body_len, "payload_too_large");
+    reply_free(&r);
     free(body);
     curl_easy_cleanup(curl);
 }
@@ -538,9 +460,10 @@ START_TEST(chunked_body_over_the_limit_is_413)
 {
     CURL *curl = new_curl();
     char *body = filler(2 * MAX_BODY);
-    reply r = fetch(curl, "POST", "/healthz", "application/json", body, 2 * MAX_BODY, true);
+    reply r = fetch(curl, port, "POST", "/healthz", "application/json", body, 2 * MAX_BODY, true);
     ck_assert_int_eq(r.status, 413);
     check_error_body(r.body, r.body_len, "payload_too_large");
+    reply_free(&r);
     free(body);
     curl_easy_cleanup(curl);
 }
@@ -630,19 +553,6 @@ static void *run_stop(void *cls)
     return NULL;
 }
 
-static void pause_ms(long ms)
-{
-    struct timespec t = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
-    nanosleep(&t, NULL);
-}
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 START_TEST(stop_finishes_the_request_in_flight_and_refuses_new_ones)
 {
     /* a request whose body is still arriving when the stop begins */
@@ -677,6 +587,7 @@ START_TEST(stop_does_not_wait_for_idle_keep_alive)
     CURL *curl = new_curl();
     reply r = get(curl, "/healthz"); /* leaves an idle keep-alive connection */
     ck_assert_int_eq(r.status, 200);
+    reply_free(&r);
     double t0 = now_s();
     activ_http_stop(http);
     http = NULL;
@@ -780,6 +691,7 @@ START_TEST(ipv6_loopback_serves)
     ck_assert_int_eq(curl_easy_perform(curl), CURLE_OK);
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
     ck_assert_int_eq(r.status, 200);
+    reply_free(&r);
     curl_easy_cleanup(curl);
     activ_http_stop(h6);
 }

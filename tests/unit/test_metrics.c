@@ -5,6 +5,7 @@
 #include "activ/service.h"
 
 #include "check_main.h"
+#include "http_fetch.h"
 #include <arpa/inet.h>
 #include <check.h>
 #include <curl/curl.h>
@@ -14,18 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#define MAX_BODY    4096u
-#define TIMEOUT_S   5u
-#define LIMIT       4u /* --max-connections of the connection-limit tests */
-#define REPLY_SIZE  65536
-#define HEADER_SIZE 128
+#define MAX_BODY   4096u
+#define TIMEOUT_S  5u
+#define LIMIT      4u    /* --max-connections of the connection-limit tests */
+#define REPLY_SIZE 65536 /* what exchange keeps of a raw exchange */
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -302,124 +300,51 @@ static void stop_daemon(void)
     svc = NULL;
 }
 
-typedef struct reply {
-    long status;
-    char body[REPLY_SIZE];
-    size_t body_len;
-    char content_type[HEADER_SIZE];
-    char connection[HEADER_SIZE];
-    char retry_after[HEADER_SIZE];
-    long num_connects;
-} reply;
-
-static size_t on_body(char *data, size_t size, size_t n, void *cls)
+/* GET path on curl, reusing its connection when it can (reply_free the reply). */
+static reply get(CURL *curl, const char *path)
 {
-    reply *r = cls;
-    size_t len = size * n;
-    size_t room = sizeof r->body - 1 - r->body_len;
-    size_t take = len < room ? len : room;
-    memcpy(r->body + r->body_len, data, take);
-    r->body_len += take;
-    r->body[r->body_len] = '\0';
-    return len;
+    return fetch(curl, port, "GET", path, NULL, NULL, 0, false);
 }
 
-static void header_value(const char *line, size_t len, const char *name, char *dst)
+/* POST json to path on curl as application/json (reply_free the reply). */
+static reply post_json(CURL *curl, const char *path, const char *json)
 {
-    size_t n = strlen(name);
-    if (len <= n + 1 || strncasecmp(line, name, n) != 0 || line[n] != ':')
-        return;
-    const char *v = line + n + 1;
-    const char *end = line + len;
-    while (v < end && *v == ' ')
-        v++;
-    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
-        end--;
-    snprintf(dst, HEADER_SIZE, "%.*s", (int)(end - v), v);
-}
-
-static size_t on_header(char *line, size_t size, size_t n, void *cls)
-{
-    reply *r = cls;
-    header_value(line, size * n, "Content-Type", r->content_type);
-    header_value(line, size * n, "Connection", r->connection);
-    header_value(line, size * n, "Retry-After", r->retry_after);
-    return size * n;
-}
-
-static CURL *new_curl(void)
-{
-    CURL *curl = curl_easy_init();
-    ck_assert_ptr_nonnull(curl);
-    return curl;
-}
-
-/* One request on `curl`, reusing its connection when it can; body NULL: a GET. The reply is
- * large (the metrics text), so it is heap-allocated: free it. */
-static reply *fetch(CURL *curl, const char *path, const char *body)
-{
-    reply *r = calloc(1, sizeof *r);
-    ck_assert_ptr_nonnull(r);
-    char url[256];
-    snprintf(url, sizeof url, "http://127.0.0.1:%u%s", port, path);
-    struct curl_slist *headers = NULL;
-    headers = curl_slist_append(headers, "Expect:");
-    if (body)
-        headers = curl_slist_append(headers, "Content-Type: application/json");
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    if (body) {
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(body));
-    } else {
-        curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
-    }
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, r);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, r);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
-    CURLcode rc = curl_easy_perform(curl);
-    curl_slist_free_all(headers);
-    ck_assert_msg(rc == CURLE_OK, "%s: %s", path, curl_easy_strerror(rc));
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r->status);
-    curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &r->num_connects);
-    return r;
+    return fetch(curl, port, "POST", path, "application/json", json, strlen(json), false);
 }
 
 static long get_status(CURL *curl, const char *path)
 {
-    reply *r = fetch(curl, path, NULL);
-    long status = r->status;
-    free(r);
+    reply r = get(curl, path);
+    long status = r.status;
+    reply_free(&r);
     return status;
 }
 
-/* GET /metrics on curl: fails unless 200; returns the reply (free it). */
-static reply *scrape(CURL *curl)
+/* GET /metrics on curl: fails unless 200; returns the reply (reply_free it). */
+static reply scrape(CURL *curl)
 {
-    reply *r = fetch(curl, "/metrics", NULL);
-    ck_assert_int_eq(r->status, 200);
+    reply r = get(curl, "/metrics");
+    ck_assert_int_eq(r.status, 200);
     return r;
 }
 
 START_TEST(metrics_is_200_in_the_text_format)
 {
     CURL *curl = new_curl();
-    reply *r = scrape(curl);
-    ck_assert_msg(strncmp(r->content_type, "text/plain; version=0.0.4", 25) == 0,
-                  "Content-Type: %s", r->content_type);
-    ck_assert_uint_eq(strlen(r->body), r->body_len);
-    ck_assert(r->body[r->body_len - 1] == '\n');
+    reply r = scrape(curl);
+    ck_assert_msg(strncmp(r.content_type, "text/plain; version=0.0.4", 25) == 0, "Content-Type: %s",
+                  r.content_type);
+    ck_assert_uint_eq(strlen(r.body), r.body_len);
+    ck_assert(r.body[r.body_len - 1] == '\n');
     /* counted when it completes, so a scrape does not see itself ... */
-    ck_assert_uint_eq(requests_total(r->body, "/metrics", "200"), 0);
+    ck_assert_uint_eq(requests_total(r.body, "/metrics", "200"), 0);
     /* ... but is in flight, on an open connection */
-    ck_assert_uint_eq(metric_value(r->body, "activ_http_requests_in_flight"), 1);
-    ck_assert_uint_eq(metric_value(r->body, "activ_http_connections"), 1);
-    free(r);
+    ck_assert_uint_eq(metric_value(r.body, "activ_http_requests_in_flight"), 1);
+    ck_assert_uint_eq(metric_value(r.body, "activ_http_connections"), 1);
+    reply_free(&r);
     r = scrape(curl);
-    ck_assert_uint_eq(requests_total(r->body, "/metrics", "200"), 1);
-    free(r);
+    ck_assert_uint_eq(requests_total(r.body, "/metrics", "200"), 1);
+    reply_free(&r);
     curl_easy_cleanup(curl);
 }
 END_TEST
@@ -430,10 +355,10 @@ START_TEST(healthz_requests_are_counted_exactly)
     CURL *curl = new_curl();
     for (int i = 0; i < N; i++)
         ck_assert_int_eq(get_status(curl, "/healthz"), 200);
-    reply *r = scrape(curl);
-    ck_assert_uint_eq(requests_total(r->body, "/healthz", "200"), N);
-    ck_assert_uint_eq(requests_total(r->body, "/healthz", "405"), 0);
-    free(r);
+    reply r = scrape(curl);
+    ck_assert_uint_eq(requests_total(r.body, "/healthz", "200"), N);
+    ck_assert_uint_eq(requests_total(r.body, "/healthz", "405"), 0);
+    reply_free(&r);
     curl_easy_cleanup(curl);
 }
 END_TEST
@@ -443,13 +368,13 @@ START_TEST(unknown_path_counts_as_other)
     CURL *curl = new_curl();
     ck_assert_int_eq(get_status(curl, "/nope-123"), 404);
     ck_assert_int_eq(get_status(curl, "/activations/no_such_fn"), 404);
-    reply *r = scrape(curl);
-    ck_assert_uint_eq(requests_total(r->body, "other", "404"), 1);
-    ck_assert_uint_eq(requests_total(r->body, "/activations/{name}", "404"), 1);
-    ck_assert_ptr_null(strstr(r->body, "/nope-123"));
-    ck_assert_ptr_null(strstr(r->body, "nope"));
-    ck_assert_ptr_null(strstr(r->body, "no_such_fn"));
-    free(r);
+    reply r = scrape(curl);
+    ck_assert_uint_eq(requests_total(r.body, "other", "404"), 1);
+    ck_assert_uint_eq(requests_total(r.body, "/activations/{name}", "404"), 1);
+    ck_assert_ptr_null(strstr(r.body, "/nope-123"));
+    ck_assert_ptr_null(strstr(r.body, "nope"));
+    ck_assert_ptr_null(strstr(r.body, "no_such_fn"));
+    reply_free(&r);
     curl_easy_cleanup(curl);
 }
 END_TEST
@@ -462,20 +387,21 @@ START_TEST(histogram_count_equals_requests_counted)
     CURL *curl = new_curl();
     ck_assert_int_eq(get_status(curl, "/healthz"), 200);
     ck_assert_int_eq(get_status(curl, "/nope"), 404);
-    reply *r = fetch(curl, "/healthz", "{}");
-    ck_assert_int_eq(r->status, 405);
-    free(r);
-    free(scrape(curl));
+    reply r = post_json(curl, "/healthz", "{}");
+    ck_assert_int_eq(r.status, 405);
+    reply_free(&r);
     r = scrape(curl);
-    unsigned long long total = sum_lines(r->body, "activ_http_requests_total{");
+    reply_free(&r);
+    r = scrape(curl);
+    unsigned long long total = sum_lines(r.body, "activ_http_requests_total{");
     ck_assert_uint_eq(total, 4); /* the three above and the first scrape */
-    ck_assert_uint_eq(metric_value(r->body, "activ_http_request_duration_seconds_count"), total);
+    ck_assert_uint_eq(metric_value(r.body, "activ_http_request_duration_seconds_count"), total);
     ck_assert_uint_eq(
-        metric_value(r->body, "activ_http_request_duration_seconds_bucket{le=\"+Inf\"}"), total);
+        metric_value(r.body, "activ_http_request_duration_seconds_bucket{le=\"+Inf\"}"), total);
     /* cumulative buckets never decrease */
     unsigned long long last = 0;
     size_t buckets = 0;
-    for (const char *p = strstr(r->body, "activ_http_request_duration_seconds_bucket{"); p;
+    for (const char *p = strstr(r.body, "activ_http_request_duration_seconds_bucket{"); p;
          p = strstr(p + 1, "activ_http_request_duration_seconds_bucket{")) {
         unsigned long long v = strtoull(strchr(p, '}') + 2, NULL, 10);
         ck_assert_uint_ge(v, last);
@@ -483,8 +409,8 @@ START_TEST(histogram_count_equals_requests_counted)
         buckets++;
     }
     ck_assert_uint_eq(buckets, 15);
-    ck_assert_ptr_nonnull(strstr(r->body, "\nactiv_http_request_duration_seconds_sum "));
-    free(r);
+    ck_assert_ptr_nonnull(strstr(r.body, "\nactiv_http_request_duration_seconds_sum "));
+    reply_free(&r);
     curl_easy_cleanup(curl);
 }
 END_TEST
@@ -493,9 +419,9 @@ START_TEST(metrics_body_passes_promtool)
 {
     CURL *curl = new_curl();
     ck_assert_int_eq(get_status(curl, "/healthz"), 200);
-    reply *r = scrape(curl);
-    ck_assert_msg(promtool_accepts(r->body), "promtool rejected:\n%s", r->body);
-    free(r);
+    reply r = scrape(curl);
+    ck_assert_msg(promtool_accepts(r.body), "promtool rejected:\n%s", r.body);
+    reply_free(&r);
     curl_easy_cleanup(curl);
 }
 END_TEST
@@ -503,27 +429,27 @@ END_TEST
 START_TEST(evaluate_counts_elements_by_activation)
 {
     CURL *curl = new_curl();
-    reply *r = fetch(curl, "/evaluate", "{\"activation\":\"sigmoid\",\"x\":[1,2,3]}");
-    ck_assert_msg(r->status == 200, "POST /evaluate: %ld %s", r->status, r->body);
-    free(r);
+    reply r = post_json(curl, "/evaluate", "{\"activation\":\"sigmoid\",\"x\":[1,2,3]}");
+    ck_assert_msg(r.status == 200, "POST /evaluate: %ld %s", r.status, r.body);
+    reply_free(&r);
     r = scrape(curl);
-    ck_assert_uint_eq(elements_total(r->body, "sigmoid"), 3);
-    free(r);
+    ck_assert_uint_eq(elements_total(r.body, "sigmoid"), 3);
+    reply_free(&r);
     /* an alias counts under the canonical name; a batch counts every element */
-    r = fetch(curl, "/evaluate", "{\"activation\":\"logistic\",\"x\":[[1,2],[3,4]]}");
-    ck_assert_int_eq(r->status, 200);
-    free(r);
-    r = fetch(curl, "/evaluate", "{\"activation\":\"no_such_fn\",\"x\":[1]}");
-    ck_assert_int_eq(r->status, 422);
-    free(r);
+    r = post_json(curl, "/evaluate", "{\"activation\":\"logistic\",\"x\":[[1,2],[3,4]]}");
+    ck_assert_int_eq(r.status, 200);
+    reply_free(&r);
+    r = post_json(curl, "/evaluate", "{\"activation\":\"no_such_fn\",\"x\":[1]}");
+    ck_assert_int_eq(r.status, 422);
+    reply_free(&r);
     r = scrape(curl);
-    ck_assert_uint_eq(elements_total(r->body, "sigmoid"), 3 + 4);
-    ck_assert_uint_eq(elements_total(r->body, "relu"), 0);
-    ck_assert_uint_eq(sum_lines(r->body, "activ_elements_evaluated_total{"), 7);
-    ck_assert_uint_eq(requests_total(r->body, "/evaluate", "200"), 2);
-    ck_assert_uint_eq(requests_total(r->body, "/evaluate", "422"), 1);
-    ck_assert_ptr_null(strstr(r->body, "no_such_fn"));
-    free(r);
+    ck_assert_uint_eq(elements_total(r.body, "sigmoid"), 3 + 4);
+    ck_assert_uint_eq(elements_total(r.body, "relu"), 0);
+    ck_assert_uint_eq(sum_lines(r.body, "activ_elements_evaluated_total{"), 7);
+    ck_assert_uint_eq(requests_total(r.body, "/evaluate", "200"), 2);
+    ck_assert_uint_eq(requests_total(r.body, "/evaluate", "422"), 1);
+    ck_assert_ptr_null(strstr(r.body, "no_such_fn"));
+    reply_free(&r);
     curl_easy_cleanup(curl);
 }
 END_TEST
@@ -553,28 +479,15 @@ END_TEST
 
 /* ---------------------------------------------------------------- the connection limit */
 
-static void pause_ms(long ms)
-{
-    struct timespec t = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
-    nanosleep(&t, NULL);
-}
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* Scrapes on curl until activ_http_connections reads want (the server has seen a close);
  * fails after 5 s. The scrape's own connection is one of them. */
 static void wait_for_connections(CURL *curl, unsigned long long want)
 {
     double t0 = now_s();
     for (;;) {
-        reply *r = scrape(curl);
-        unsigned long long have = metric_value(r->body, "activ_http_connections");
-        free(r);
+        reply r = scrape(curl);
+        unsigned long long have = metric_value(r.body, "activ_http_connections");
+        reply_free(&r);
         if (have == want)
             return;
         ck_assert_msg(now_s() - t0 < 5.0, "activ_http_connections stays %llu, want %llu", have,
@@ -588,11 +501,11 @@ static void fill(CURL *curls[LIMIT])
 {
     for (unsigned i = 0; i < LIMIT; i++) {
         curls[i] = new_curl();
-        reply *r = fetch(curls[i], "/healthz", NULL);
-        ck_assert_msg(r->status == 200, "connection %u: %ld", i + 1, r->status);
-        ck_assert_int_eq(r->num_connects, 1);
-        ck_assert_str_eq(r->connection, "");
-        free(r);
+        reply r = get(curls[i], "/healthz");
+        ck_assert_msg(r.status == 200, "connection %u: %ld", i + 1, r.status);
+        ck_assert_int_eq(r.num_connects, 1);
+        ck_assert_str_eq(r.connection, "");
+        reply_free(&r);
     }
 }
 
@@ -635,44 +548,44 @@ START_TEST(connection_over_the_limit_gets_503_until_one_closes)
     fill(curls);
     /* every one of them is still served: keep-alive, no new connection */
     for (unsigned i = 0; i < LIMIT; i++) {
-        reply *r = fetch(curls[i], "/healthz", NULL);
-        ck_assert_int_eq(r->status, 200);
-        ck_assert_int_eq(r->num_connects, 0);
-        free(r);
+        reply r = get(curls[i], "/healthz");
+        ck_assert_int_eq(r.status, 200);
+        ck_assert_int_eq(r.num_connects, 0);
+        reply_free(&r);
     }
 
     CURL *extra = new_curl();
-    reply *r = fetch(extra, "/healthz", NULL);
-    ck_assert_int_eq(r->status, 503);
-    ck_assert_str_eq(r->retry_after, "1");
-    ck_assert_str_eq(r->connection, "close");
-    ck_assert_str_eq(r->content_type, "application/json");
-    ck_assert_ptr_nonnull(strstr(r->body, "\"code\":\"overloaded\""));
-    free(r);
+    reply r = get(extra, "/healthz");
+    ck_assert_int_eq(r.status, 503);
+    ck_assert_str_eq(r.retry_after, "1");
+    ck_assert_str_eq(r.connection, "close");
+    ck_assert_str_eq(r.content_type, "application/json");
+    ck_assert_ptr_nonnull(strstr(r.body, "\"code\":\"overloaded\""));
+    reply_free(&r);
     /* a POST with a body is refused the same way, and its body is read, not reset */
-    r = fetch(extra, "/evaluate", "{\"activation\":\"relu\",\"x\":[1]}");
-    ck_assert_int_eq(r->status, 503);
-    ck_assert_int_eq(r->num_connects, 1); /* the server closed the last one */
-    ck_assert_str_eq(r->connection, "close");
-    free(r);
+    r = post_json(extra, "/evaluate", "{\"activation\":\"relu\",\"x\":[1]}");
+    ck_assert_int_eq(r.status, 503);
+    ck_assert_int_eq(r.num_connects, 1); /* the server closed the last one */
+    ck_assert_str_eq(r.connection, "close");
+    reply_free(&r);
 
     /* one closes: the next connection is served (once the server has seen the close) */
     curl_easy_cleanup(curls[0]);
     curls[0] = NULL;
     wait_for_connections(curls[1], LIMIT - 1);
-    r = fetch(extra, "/healthz", NULL);
-    ck_assert_int_eq(r->status, 200);
-    ck_assert_str_eq(r->connection, "");
-    free(r);
-    r = fetch(extra, "/healthz", NULL);
-    ck_assert_int_eq(r->status, 200);
-    ck_assert_int_eq(r->num_connects, 0); /* kept alive: it is one of the LIMIT now */
-    free(r);
+    r = get(extra, "/healthz");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(r.connection, "");
+    reply_free(&r);
+    r = get(extra, "/healthz");
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(r.num_connects, 0); /* kept alive: it is one of the LIMIT now */
+    reply_free(&r);
 
     r = scrape(curls[1]);
-    ck_assert_uint_eq(requests_total(r->body, "/healthz", "503"), 1);
-    ck_assert_uint_eq(requests_total(r->body, "/evaluate", "503"), 1);
-    free(r);
+    ck_assert_uint_eq(requests_total(r.body, "/healthz", "503"), 1);
+    ck_assert_uint_eq(requests_total(r.body, "/evaluate", "503"), 1);
+    reply_free(&r);
     curls[0] = extra;
     unfill(curls);
 }
