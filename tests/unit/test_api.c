@@ -13,6 +13,7 @@
 #include "activ/service.h"
 #include "check_main.h"
 #include "http_fetch.h"
+#include "service_call.h"
 
 #define MAX_BODY 4096 /* a small limit, so the 413 boundary is cheap to cross */
 
@@ -107,14 +108,7 @@ static char *softmax_body(size_t n, bool with_grad)
 /* Through the service (no socket): the bodies exceed this fixture's small body limit. */
 static activ_response differentiate_direct(const char *body)
 {
-    activ_request req = {.method = "POST",
-                         .path = "/differentiate",
-                         .content_type = "application/json",
-                         .body = body,
-                         .body_len = strlen(body)};
-    activ_response res;
-    activ_service_handle(svc, &req, &res);
-    return res;
+    return handle_json(svc, "POST", "/differentiate", body, strlen(body));
 }
 
 START_TEST(jacobian_cap_413_unless_grad_output_is_given)

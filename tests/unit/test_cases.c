@@ -8,6 +8,7 @@
 
 #include "activ/service.h"
 #include "check_main.h"
+#include "service_call.h"
 
 /* A case is tests/cases/<endpoint>/<name>/ with request.json (POSTed to /<endpoint>),
  * status (the HTTP status) and response.json (the expected body). An expected error without
@@ -92,16 +93,8 @@ START_TEST(case_answers_as_recorded)
     snprintf(path, sizeof path, "%s/status", dir);
     char *status_text = slurp(path, &st_len);
 
-    activ_service *svc;
-    activ_error err;
-    ck_assert_int_eq(activ_service_new(&svc, &err), ACTIV_OK);
-    activ_request req = {.method = "POST",
-                         .path = url,
-                         .content_type = "application/json",
-                         .body = body,
-                         .body_len = req_len};
-    activ_response res;
-    activ_service_handle(svc, &req, &res);
+    activ_service *svc = new_service();
+    activ_response res = handle_json(svc, "POST", url, body, req_len);
 
     ck_assert_msg(res.status == atoi(status_text), "%s: status %d, want %s%.*s", dir, res.status,
                   status_text, (int)res.body_len, res.body);

@@ -3,6 +3,7 @@
 #include "activ/service.h"
 
 #include "check_main.h"
+#include "service_call.h"
 #include <check.h>
 #include <jansson.h>
 #include <math.h>
@@ -26,23 +27,6 @@ static const char *const NAMES[] = {
 };
 
 /* ---------------------------------------------------------------- helpers */
-
-static activ_service *new_service(void)
-{
-    activ_service *svc = NULL;
-    activ_error err;
-    ck_assert_int_eq(activ_service_new(&svc, &err), ACTIV_OK);
-    ck_assert_ptr_nonnull(svc);
-    return svc;
-}
-
-static activ_response handle(const activ_service *svc, const char *method, const char *path)
-{
-    activ_request req = {.method = method, .path = path};
-    activ_response res;
-    activ_service_handle(svc, &req, &res);
-    return res;
-}
 
 /* Parses a response body; fails the test unless it is a JSON object. */
 static json_t *parse_body(const activ_response *res)

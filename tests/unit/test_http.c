@@ -4,6 +4,7 @@
 
 #include "check_main.h"
 #include "http_fetch.h"
+#include "service_call.h"
 #include <arpa/inet.h>
 #include <check.h>
 #include <curl/curl.h>
@@ -54,23 +55,6 @@ static void check_error_body(const char *body, size_t len, const char *code)
 }
 
 /* ---------------------------------------------------------------- service, no socket */
-
-static activ_service *new_service(void)
-{
-    activ_service *svc = NULL;
-    activ_error err;
-    ck_assert_int_eq(activ_service_new(&svc, &err), ACTIV_OK);
-    ck_assert_ptr_nonnull(svc);
-    return svc;
-}
-
-static activ_response handle(const activ_service *svc, const char *method, const char *path)
-{
-    activ_request req = {.method = method, .path = path};
-    activ_response res;
-    activ_service_handle(svc, &req, &res);
-    return res;
-}
 
 START_TEST(service_healthz_is_ok)
 {
