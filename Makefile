@@ -48,7 +48,7 @@ obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 
 # Files embedded at build time: each becomes a C array in $(BUILD)/gen/ (generated with od,
 # which every machine has), linked into the service library.
-EMBED_OBJ := $(BUILD)/gen/openapi_yaml.o
+EMBED_OBJ := $(BUILD)/gen/openapi_yaml.o $(BUILD)/gen/default_rules.o
 
 CORE_LIB    := $(BUILD)/libactiv_core.a
 SERVICE_LIB := $(BUILD)/libactiv_service.a
@@ -72,17 +72,25 @@ $(CORE_LIB): $(call obj,$(CORE_SRC))
 	@mkdir -p $(@D)
 	@rm -f $@
 	$(AR) rcs $@ $^
-$(BUILD)/gen/openapi_yaml.c: api/openapi.yaml
+# $(call embed,SOURCE,SYMBOL): the recipe writing SOURCE as `const unsigned char SYMBOL[]`
+# (NUL-terminated) and `const size_t SYMBOL_len` (without the NUL).
+define embed
 	@mkdir -p $(@D)
-	@{ echo '/* generated from $< by the Makefile; do not edit */'; \
+	@{ echo '/* generated from $(1) by the Makefile; do not edit */'; \
 	  echo '#include <stddef.h>'; \
-	  echo 'extern const unsigned char activ_openapi_yaml[];'; \
-	  echo 'extern const size_t activ_openapi_yaml_len;'; \
-	  echo 'const unsigned char activ_openapi_yaml[] = {'; \
-	  od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo 'extern const unsigned char $(2)[];'; \
+	  echo 'extern const size_t $(2)_len;'; \
+	  echo 'const unsigned char $(2)[] = {'; \
+	  od -An -v -tx1 $(1) | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
 	  echo '0x00};'; \
-	  echo 'const size_t activ_openapi_yaml_len = sizeof activ_openapi_yaml - 1;'; } > $@.tmp
+	  echo 'const size_t $(2)_len = sizeof $(2) - 1;'; } > $@.tmp
 	@mv $@.tmp $@
+endef
+
+$(BUILD)/gen/openapi_yaml.c: api/openapi.yaml
+	$(call embed,$<,activ_openapi_yaml)
+$(BUILD)/gen/default_rules.c: server/rules/default.json
+	$(call embed,$<,activ_rules_default_json)
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(ACTIV_CFLAGS) $(CFLAGS) -c $< -o $@
@@ -145,7 +153,7 @@ test: deps-test
 test-unit: $(UNIT_BINS) $(SERVER) $(CLIENT)
 	@passed=0; failed=0; for t in $(UNIT_BINS); do \
 	    echo "== $$t"; \
-	    if ACTIV_CLIENT=$(CLIENT) $$t; then passed=$$((passed + 1)); else failed=$$((failed + 1)); fi; \
+	    if ACTIV_CLIENT=$(CLIENT) ACTIV_SERVER=$(SERVER) $$t; then passed=$$((passed + 1)); else failed=$$((failed + 1)); fi; \
 	done; \
 	echo "suites: $$passed passed, $$failed failed"; [ $$failed = 0 ]
 
