@@ -1,12 +1,52 @@
-/* main.c -- activd: config, service, HTTP, wait for SIGINT/SIGTERM, drain, exit (wiring) */
+/* main.c -- activd: config, rules, service, HTTP, wait for SIGINT/SIGTERM, drain, exit (wiring) */
 #include "activ/config.h"
 #include "activ/http.h"
+#include "activ/rules.h"
 #include "activ/service.h"
 #include "activ/version.h"
 
+#include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* A rule file is a few kilobytes; this only bounds what a wrong path (a log, a device) costs. */
+#define RULES_MAX_BYTES (1u << 20)
+
+/* Reads and validates the rule file at `path` into *out. On a fault prints one line naming the
+ * file, the JSON Pointer and the rule, and returns the exit status: 2, a bad --rules value,
+ * like any bad flag (SPEC section 3). */
+static int load_rules(const char *path, activ_rules **out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "activ: %s: cannot open the rule file: %s\n", path, strerror(errno));
+        return 2;
+    }
+    char *buf = malloc(RULES_MAX_BYTES + 1);
+    size_t len = buf ? fread(buf, 1, RULES_MAX_BYTES + 1, f) : 0;
+    bool failed = !buf || ferror(f);
+    fclose(f);
+    if (failed || len > RULES_MAX_BYTES) {
+        fprintf(stderr, "activ: %s: %s\n", path,
+                !buf     ? "out of memory"
+                : failed ? "cannot read the rule file"
+                         : "larger than 1 MiB");
+        free(buf);
+        return 2;
+    }
+    activ_error err;
+    activ_status st = activ_rules_from_json(buf, len, out, &err);
+    free(buf);
+    if (st != ACTIV_OK) {
+        fprintf(stderr, "activ: %s: %s%s%s\n", path, err.path, err.path[0] ? ": " : "",
+                err.message);
+        return st == ACTIV_E_NOMEM ? EXIT_FAILURE : 2;
+    }
+    return EXIT_SUCCESS;
+}
 
 int main(int argc, char **argv)
 {
@@ -40,11 +80,17 @@ int main(int argc, char **argv)
         return EXIT_FAILURE;
     }
 
-    /* TODO(lead): load cfg.rules (or the built-in rules) here once the rule engine exists. */
-    activ_service *svc;
+    activ_rules *rules = NULL;
     activ_error err;
-    if (activ_service_new(&svc, &err) != ACTIV_OK) {
+    if (cfg.rules) {
+        int code = load_rules(cfg.rules, &rules);
+        if (code != EXIT_SUCCESS)
+            return code;
+    }
+    activ_service *svc;
+    if (activ_service_new(rules, &svc, &err) != ACTIV_OK) {
         fprintf(stderr, "activ: %s\n", err.message);
+        activ_rules_free(rules);
         return EXIT_FAILURE;
     }
 
@@ -60,6 +106,7 @@ int main(int argc, char **argv)
     if (!http) {
         fprintf(stderr, "activ: %s\n", msg);
         activ_service_free(svc);
+        activ_rules_free(rules);
         return EXIT_FAILURE;
     }
     activ_service_log_listening(cfg.host, activ_http_port(http), cfg.threads);
@@ -69,6 +116,7 @@ int main(int argc, char **argv)
     activ_service_log_event("stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
     activ_http_stop(http);
     activ_service_free(svc);
+    activ_rules_free(rules);
     activ_service_log_event("stopped", NULL);
     return EXIT_SUCCESS;
 }

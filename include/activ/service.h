@@ -2,6 +2,7 @@
 #ifndef ACTIV_SERVICE_H
 #define ACTIV_SERVICE_H
 
+#include "activ/rules.h"
 #include "activ/status.h"
 
 #include <stdbool.h>
@@ -54,9 +55,24 @@ typedef enum activ_error_code {
 } activ_error_code;
 
 /* Builds the service into *out (seeding jansson's hash function, so call it before any thread
- * uses jansson). Fails only with ACTIV_E_NOMEM, and then writes neither *out nor anything
- * but err. Free with activ_service_free(). */
-ACTIV_NODISCARD activ_status activ_service_new(activ_service **out, activ_error *err);
+ * uses jansson). `rules` are the rules /recommend applies: borrowed, they must outlive the
+ * service; NULL means the built-in ones, which the service loads and owns. Fails only with
+ * ACTIV_E_NOMEM, and then writes neither *out nor anything but err. Free with
+ * activ_service_free(). */
+ACTIV_NODISCARD activ_status activ_service_new(const activ_rules *rules, activ_service **out,
+                                               activ_error *err);
+
+/* rules_json.c: rule files. Loads a rule file (JSON, `len` bytes) into a new rule set in *out
+ * (free it with activ_rules_free()). Every fault stops the load: invalid JSON, an unknown
+ * field, operator, query field, value or activation, a malformed condition or action, a
+ * duplicate id, bad params, an unknown placeholder. It fails with ACTIV_E_REQUEST, err->path
+ * the JSON Pointer of the fault and err->message naming the rule's id, or with ACTIV_E_NOMEM.
+ * The format is documented in README.md ("Rule files"). */
+ACTIV_NODISCARD activ_status activ_rules_from_json(const char *bytes, size_t len, activ_rules **out,
+                                                   activ_error *err);
+
+/* The built-in rules (server/rules/default.json, embedded at build time) into *out. */
+ACTIV_NODISCARD activ_status activ_rules_builtin(activ_rules **out, activ_error *err);
 
 /* Renders the transport's metrics for GET /metrics: stores a malloc'd Prometheus text body
  * (the caller frees it) in *body and its length in *len, or returns false (out of memory). */

@@ -12,7 +12,7 @@
 /* Deepest nesting of arrays and objects in the raw bytes, scanning at most until it exceeds
  * `limit` (strings and their escapes skipped). jansson would recurse to 2048 levels and build
  * every level first; this refuses deep bodies before any allocation. */
-static size_t nesting_depth(const char *s, size_t len, size_t limit)
+size_t activ_decode_nesting(const char *s, size_t len, size_t limit)
 {
     size_t depth = 0, max = 0;
     bool in_string = false;
@@ -35,12 +35,9 @@ static size_t nesting_depth(const char *s, size_t len, size_t limit)
     return max;
 }
 
-/* Parses the body as one JSON object. On failure fills *res (400 invalid_json, or 422 for a
- * number beyond the double range, which is valid JSON but not a value we can take) and
- * returns NULL. */
-static json_t *parse_object(const activ_request *req, activ_response *res)
+json_t *activ_decode_object(const activ_request *req, activ_response *res)
 {
-    if (nesting_depth(req->body ? req->body : "", req->body_len, ACTIV_DECODE_MAX_DEPTH) >
+    if (activ_decode_nesting(req->body ? req->body : "", req->body_len, ACTIV_DECODE_MAX_DEPTH) >
         ACTIV_DECODE_MAX_DEPTH) {
         activ_service_error_response(res, ACTIV_CODE_INVALID_JSON, NULL,
                                      "the body nests arrays and objects deeper than %d levels",
@@ -281,7 +278,7 @@ bool activ_decode_eval(const activ_request *req, bool differentiate, activ_eval_
                        activ_response *res)
 {
     memset(r, 0, sizeof *r);
-    r->root = parse_object(req, res);
+    r->root = activ_decode_object(req, res);
     if (!r->root)
         return false;
     activ_error err;

@@ -20,6 +20,10 @@ typedef void activ_handler_fn(const activ_service *svc, const activ_request *req
 activ_handler_fn activ_handlers_evaluate;
 activ_handler_fn activ_handlers_differentiate;
 
+/* recommend.c: GET /recommend (fields in the query string), POST /recommend (in the body). */
+activ_handler_fn activ_recommend_get;
+activ_handler_fn activ_recommend_post;
+
 /* catalog_json.c: GET /activations, GET /activations/{name}, GET /openapi.yaml. */
 activ_handler_fn activ_catalog_json_list;
 activ_handler_fn activ_catalog_json_one; /* the name is what follows "/activations/" */
@@ -83,6 +87,22 @@ void activ_service_set_static(activ_response *res, int status, const char *conte
 
 /* The 503 overloaded answer, from static storage (for out-of-memory paths). */
 void activ_service_set_overloaded(activ_response *res);
+
+/* decode.c: the deepest nesting of arrays and objects in s[0..len), counting at most to
+ * limit + 1 (strings skipped), so that deep input is refused before jansson recurses. */
+size_t activ_decode_nesting(const char *s, size_t len, size_t limit);
+
+/* decode.c: parses a request body as one JSON object (nesting at most ACTIV_DECODE_MAX_DEPTH,
+ * duplicate keys rejected, integers read as reals). On failure fills *res (400 invalid_json,
+ * or 422 for a number beyond the double range) and returns NULL; otherwise a new reference. */
+json_t *activ_decode_object(const activ_request *req, activ_response *res);
+
+/* The service's rule set (for /recommend). */
+const activ_rules *activ_service_rules(const activ_service *svc);
+
+/* embedded at build time from server/rules/default.json (build/<variant>/gen/default_rules.c) */
+extern const unsigned char activ_rules_default_json[];
+extern const size_t activ_rules_default_json_len;
 
 /* embedded at build time from api/openapi.yaml (build/<variant>/gen/openapi_yaml.c) */
 extern const unsigned char activ_openapi_yaml[];

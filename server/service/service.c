@@ -42,11 +42,17 @@ static const route routes[] = {
     {.path = "/activations/", .allow = "GET", .get = activ_catalog_json_one},
     {.path = "/openapi.yaml", .allow = "GET", .get = activ_catalog_json_openapi},
     {.path = "/metrics", .allow = "GET", .get = handle_metrics},
+    {.path = "/recommend",
+     .allow = "GET, POST",
+     .get = activ_recommend_get,
+     .post = activ_recommend_post},
 };
 
 struct activ_service {
     const route *routes;
     size_t nroutes;
+    const activ_rules *rules;
+    activ_rules *own_rules;        /* the built-in rules, when the caller gave none */
     activ_metrics_render *metrics; /* set once, before the HTTP threads start */
     void *metrics_ctx;
 };
@@ -242,7 +248,7 @@ void activ_service_handle(const activ_service *svc, const activ_request *req, ac
 
 /* ---------------------------------------------------------------- life cycle */
 
-activ_status activ_service_new(activ_service **out, activ_error *err)
+activ_status activ_service_new(const activ_rules *rules, activ_service **out, activ_error *err)
 {
     /* jansson seeds its hash function on first use; doing it here, before the HTTP threads
      * start, avoids a race between them (NOTES-mhd-jansson.md point 9). */
@@ -255,8 +261,23 @@ activ_status activ_service_new(activ_service **out, activ_error *err)
     svc->nroutes = sizeof routes / sizeof routes[0];
     svc->metrics = NULL;
     svc->metrics_ctx = NULL;
+    svc->rules = rules;
+    svc->own_rules = NULL;
+    if (!rules) {
+        activ_status st = activ_rules_builtin(&svc->own_rules, err);
+        if (st != ACTIV_OK) {
+            free(svc);
+            return st;
+        }
+        svc->rules = svc->own_rules;
+    }
     *out = svc;
     return ACTIV_OK;
+}
+
+const activ_rules *activ_service_rules(const activ_service *svc)
+{
+    return svc->rules;
 }
 
 void activ_service_set_metrics(activ_service *svc, activ_metrics_render *fn, void *ctx)
@@ -267,5 +288,8 @@ void activ_service_set_metrics(activ_service *svc, activ_metrics_render *fn, voi
 
 void activ_service_free(activ_service *svc)
 {
+    if (!svc)
+        return;
+    activ_rules_free(svc->own_rules);
     free(svc);
 }

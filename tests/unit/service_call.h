@@ -11,7 +11,7 @@ static inline activ_service *new_service(void)
 {
     activ_service *svc = NULL;
     activ_error err;
-    ck_assert_int_eq(activ_service_new(&svc, &err), ACTIV_OK);
+    ck_assert_int_eq(activ_service_new(NULL, &svc, &err), ACTIV_OK);
     ck_assert_ptr_nonnull(svc);
     return svc;
 }

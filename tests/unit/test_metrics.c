@@ -266,7 +266,7 @@ static unsigned port;
 static void start_with(unsigned threads, unsigned max_connections)
 {
     activ_error err;
-    ck_assert_int_eq(activ_service_new(&svc, &err), ACTIV_OK);
+    ck_assert_int_eq(activ_service_new(NULL, &svc, &err), ACTIV_OK);
     activ_http_options opts = {
         .host = "127.0.0.1",
         .port = 0,
