@@ -17,7 +17,8 @@
 static const char *const usage[] = {
     "usage: activ [OPTIONS] COMMAND [ARGUMENTS]\n"
     "\n"
-    "Evaluates and differentiates neural-network activation functions on an activd server.\n"
+    "Evaluates, differentiates and recommends neural-network activation functions\n"
+    "on an activd server.\n"
     "\n"
     "Commands:\n"
     "  eval NAME [X...]     y = f(x), f the activation NAME (or one of its aliases)\n"
@@ -27,6 +28,10 @@ static const char *const usage[] = {
     "  list                 the catalog: each function's name, kind, aliases, range, summary\n"
     "  show NAME            one function: summary, formula, derivative, range, properties,\n"
     "                       parameters with defaults and domains, pros, cons, uses, source\n"
+    "  recommend [FIELDS]   which activation to use for a layer (GET /recommend): the choice\n"
+    "                       and its reasons, alternatives with their scores, activations to\n"
+    "                       avoid and why, notes, and the rules that fired. FIELDS are the\n"
+    "                       recommend options below; with none, a hidden layer is assumed\n"
     "  health               ask the server whether it is up (GET /healthz)\n"
     "\n"
     "Input x (eval, diff):\n"
@@ -52,13 +57,38 @@ static const char *const usage[] = {
     "  -h, --help           this text\n"
     "  --version            the client's version\n"
     "  Options may stand anywhere; --option=VALUE works as well as --option VALUE.\n"
-    "\n"
+    "\n",
+    "Options of recommend (FIELDS):\n"
+    "  Each sets the query field of the same name with _ for - (--output-range R sends\n"
+    "  output_range=R). The server checks the values; a repeated option's last value wins.\n"
+    "  B is true or false. A yes/no option alone means true (--batch-norm is --batch-norm\n"
+    "  true): the argument after it is taken as its value only when it is true or false.\n"
+    "  --layer L            where the activation goes: hidden (the default) or output\n"
+    "  --task T             binary_classification, multiclass, multilabel or regression\n"
+    "  --exclusive B        the classes are mutually exclusive (exactly one is true)\n"
+    "  --output-range R     unbounded, positive, unit_interval or symmetric_unit\n"
+    "  --depth N            how many layers the network stacks, 1 to 10000\n"
+    "  --architecture A     mlp, cnn, rnn or transformer\n"
+    "  --compute C          normal, or low (mobile, embedded, quantized)\n"
+    "  --batch-norm B       the layers use batch normalization\n"
+    "  --dead-neurons B     many ReLU units have stopped learning (output 0 for every input)\n"
+    "  --high-learning-rate B\n"
+    "                       the learning rate is high enough to push units into their dead\n"
+    "                       region\n"
+    "  --vanishing-gradients B\n"
+    "                       the early layers' gradients shrink towards 0\n"
+    "  --self-normalizing B the network should keep its activations normalized by itself,\n"
+    "                       without normalization layers\n"
+    "\n",
     "Output:\n"
     "  eval prints \"NAME(x; PARAMS) =\" and y: a vector on the same line, a batch one row per\n"
     "  line below it. diff prints NAME'(x) (elementwise) or the Jacobian (one matrix, or one\n"
     "  per row of a batch), then grad_input, and for prelu d/dalpha and grad_alpha. Numbers\n"
     "  are printed in the shortest form that reads back as the same double: no digit is lost.\n"
-    "  list cuts its lines to the terminal's width when stdout is a terminal.\n"
+    "  list cuts its lines to the terminal's width when stdout is a terminal. recommend prints\n"
+    "  \"recommend: NAME (PARAMS)\" and its reasons, then the alternatives with their scores\n"
+    "  and first reasons, the activations to avoid with their reasons, notes, and the ids of\n"
+    "  the rules that fired.\n"
     "\n"
     "Examples:\n"
     "  activ eval sigmoid 1 2 3\n"
@@ -69,6 +99,8 @@ static const char *const usage[] = {
     "  activ diff softmax 1 2 3\n"
     "  activ list\n"
     "  activ show elu\n"
+    "  activ recommend --layer output --task multiclass --exclusive true\n"
+    "  activ recommend --depth 40 --dead-neurons\n"
     "  ACTIV_URL=http://localhost:9000 activ health\n"
     "\n"
     "Exit status:\n"
@@ -79,26 +111,58 @@ static const char *const usage[] = {
     "  3  the server could not be reached: connection refused, timeout, unknown host\n",
 };
 
-typedef enum command { CMD_NONE, CMD_EVAL, CMD_DIFF, CMD_LIST, CMD_SHOW, CMD_HEALTH } command;
+typedef enum command {
+    CMD_NONE,
+    CMD_EVAL,
+    CMD_DIFF,
+    CMD_LIST,
+    CMD_SHOW,
+    CMD_RECOMMEND,
+    CMD_HEALTH
+} command;
 
 static const struct {
     const char *name;
     command cmd;
 } commands[] = {
-    {"eval", CMD_EVAL}, {"evaluate", CMD_EVAL}, {"diff", CMD_DIFF},     {"differentiate", CMD_DIFF},
-    {"list", CMD_LIST}, {"show", CMD_SHOW},     {"health", CMD_HEALTH},
+    {"eval", CMD_EVAL},           {"evaluate", CMD_EVAL}, {"diff", CMD_DIFF},
+    {"differentiate", CMD_DIFF},  {"list", CMD_LIST},     {"show", CMD_SHOW},
+    {"recommend", CMD_RECOMMEND}, {"health", CMD_HEALTH},
 };
+
+/* The options of recommend. Each sets the query field of the same name with '_' for '-'
+ * (--output-range: output_range); the server, not the client, checks the values. */
+enum { N_FIELDS = 12 };
+static const struct {
+    const char *option;
+    bool yes_no; /* true or false; the option alone means true */
+} fields[] = {
+    {.option = "--layer"},
+    {.option = "--task"},
+    {.option = "--exclusive", .yes_no = true},
+    {.option = "--output-range"},
+    {.option = "--depth"},
+    {.option = "--batch-norm", .yes_no = true},
+    {.option = "--dead-neurons", .yes_no = true},
+    {.option = "--high-learning-rate", .yes_no = true},
+    {.option = "--vanishing-gradients", .yes_no = true},
+    {.option = "--architecture"},
+    {.option = "--compute"},
+    {.option = "--self-normalizing", .yes_no = true},
+};
+_Static_assert(sizeof fields / sizeof fields[0] == N_FIELDS, "N_FIELDS counts the fields");
 
 typedef struct options {
     const char *url;
     bool json;
     command cmd;
-    const char *cmd_name; /* as typed */
-    const char *name;     /* the activation (eval, diff, show) */
-    json_t *x;            /* the values on the command line, or NULL: read stdin */
-    json_t *params;       /* --params and --param merged, or NULL */
-    json_t *grad;         /* --grad-output, or NULL */
-    bool grad_json;       /* it was given as a JSON array */
+    const char *cmd_name;        /* as typed */
+    const char *name;            /* the activation (eval, diff, show) */
+    json_t *x;                   /* the values on the command line, or NULL: read stdin */
+    json_t *params;              /* --params and --param merged, or NULL */
+    json_t *grad;                /* --grad-output, or NULL */
+    bool grad_json;              /* it was given as a JSON array */
+    const char *query[N_FIELDS]; /* recommend: the value of each field, or NULL; in argv */
 } options;
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -159,6 +223,46 @@ static int apply_option(options *o, valued opt, const char *value)
     return ok ? EXIT_OK : usage_error("%s", msg.text);
 }
 
+/* Which option of recommend the argument a is ("--depth" or "--depth=..."), or -1. */
+static int field_option(const char *a)
+{
+    for (int k = 0; k < N_FIELDS; k++) {
+        size_t n = strlen(fields[k].option);
+        if (strncmp(a, fields[k].option, n) == 0 && (a[n] == '\0' || a[n] == '='))
+            return k;
+    }
+    return -1;
+}
+
+static bool is_yes_no(const char *s)
+{
+    return s && (strcmp(s, "true") == 0 || strcmp(s, "false") == 0);
+}
+
+/* Takes the value of the field option argv[*i]: after its '=', else the next argument (and
+ * *i moves past it). A yes/no option alone means true, so its next argument is its value
+ * only when that is "true" or "false". */
+static int take_field(options *o, int f, int argc, char **argv, int *i)
+{
+    const char *eq = strchr(argv[*i], '=');
+    const char *next = *i + 1 < argc ? argv[*i + 1] : NULL;
+    if (eq) {
+        o->query[f] = eq + 1;
+    } else if (fields[f].yes_no && !is_yes_no(next)) {
+        /* after the command, a word here can only be a misspelt value: name it as one */
+        if (o->cmd == CMD_RECOMMEND && next && next[0] != '-')
+            return usage_error("%s takes true or false (alone it means true), not \"%s\"", argv[*i],
+                               next);
+        o->query[f] = "true";
+    } else if (next) {
+        o->query[f] = next;
+        ++*i;
+    } else {
+        return usage_error("%s needs a value", argv[*i]);
+    }
+    return EXIT_OK;
+}
+
 static bool takes_values(const options *o)
 {
     return (o->cmd == CMD_EVAL || o->cmd == CMD_DIFF) && o->name;
@@ -197,6 +301,10 @@ static int positional(options *o, const char *a)
     }
     if (takes_values(o))
         return add_values(o, a);
+    if (o->cmd == CMD_RECOMMEND)
+        return usage_error("unexpected argument \"%s\": recommend takes options only, like "
+                           "--layer output",
+                           a);
     return usage_error("unexpected argument \"%s\"", a);
 }
 
@@ -208,6 +316,7 @@ static int parse_args(int argc, char **argv, options *o)
         const char *a = argv[i];
         bool is_option = !only_positional && a[0] == '-' && a[1] != '\0'; /* "-" is not */
         valued opt = is_option ? valued_option(a) : OPT_NONE;
+        int field = is_option ? field_option(a) : -1;
         int rc = EXIT_OK;
         if (!is_option) {
             rc = positional(o, a);
@@ -224,6 +333,8 @@ static int parse_args(int argc, char **argv, options *o)
             return DONE;
         } else if (strcmp(a, "--json") == 0) {
             o->json = true;
+        } else if (field >= 0) {
+            rc = take_field(o, field, argc, argv, &i);
         } else if (opt != OPT_NONE) {
             const char *eq = strchr(a, '=');
             if (!eq && i + 1 >= argc)
@@ -238,7 +349,7 @@ static int parse_args(int argc, char **argv, options *o)
             return rc;
     }
     if (o->cmd == CMD_NONE) {
-        fputs("usage: activ [OPTIONS] eval|diff|list|show|health [ARGUMENTS]\n"
+        fputs("usage: activ [OPTIONS] eval|diff|list|show|recommend|health [ARGUMENTS]\n"
               "Try 'activ --help' for the commands, options and examples.\n",
               stderr);
         return EXIT_USAGE;
@@ -250,6 +361,10 @@ static int parse_args(int argc, char **argv, options *o)
         return usage_error("--params and --param go with eval and diff, not %s", o->cmd_name);
     if (o->grad && o->cmd != CMD_DIFF)
         return usage_error("--grad-output goes with diff, not %s", o->cmd_name);
+    for (int f = 0; f < N_FIELDS && o->cmd != CMD_RECOMMEND; f++) {
+        if (o->query[f])
+            return usage_error("%s goes with recommend, not %s", fields[f].option, o->cmd_name);
+    }
     return EXIT_OK;
 }
 
@@ -347,6 +462,16 @@ out:
 
 /* ---------------------------------------------------------------- commands */
 
+/* Closes the memory stream m writing to *buf: *buf, or NULL (and *buf freed) on failure. */
+static char *closed(FILE *m, char **buf)
+{
+    if (fclose(m) != 0) {
+        free(*buf);
+        *buf = NULL;
+    }
+    return *buf;
+}
+
 /* "elu(x; alpha=1)", "softmax'(x[2])": the function as it was called, params as answered. */
 static char *call_label(const char *prefix, const json_t *root, const char *suffix, const char *arg)
 {
@@ -357,21 +482,9 @@ static char *call_label(const char *prefix, const json_t *root, const char *suff
         return NULL;
     const char *name = json_string_value(json_object_get(root, "activation"));
     fprintf(m, "%s%s%s(%s", prefix, name ? name : "f", suffix, arg);
-    const char *key;
-    json_t *value;
-    bool first = true;
-    json_object_foreach(json_object_get(root, "params"), key, value)
-    {
-        fprintf(m, "%s%s=", first ? "; " : ", ", key);
-        activ_client_print_compact(m, value);
-        first = false;
-    }
+    activ_client_print_params(m, json_object_get(root, "params"), "; ", false);
     fputc(')', m);
-    if (fclose(m) != 0) {
-        free(label);
-        return NULL;
-    }
-    return label;
+    return closed(m, &label);
 }
 
 /* Prints root[key] under the label prefix + NAME + suffix + "(arg; params)". */
@@ -473,58 +586,86 @@ out:
     return rc;
 }
 
-static int cmd_list(const options *o)
+/* Writes s percent-encoded, except for RFC 3986's unreserved characters. */
+static void put_escaped(FILE *m, const char *s)
 {
-    json_t *root;
-    int rc = ask(o, "/activations", NULL, &root);
-    if (rc == EXIT_OK && root &&
-        !activ_client_print_catalog(stdout, root, activ_client_columns(stdout, true))) {
-        fprintf(stderr, "activ: %s/activations answered something that is not a catalog\n", o->url);
-        rc = EXIT_SERVER_ERROR;
-    }
-    json_decref(root);
-    return rc;
-}
-
-/* "/activations/" + name, percent-encoded except for RFC 3986's unreserved characters. */
-static char *entry_path(const char *name)
-{
-    static const char prefix[] = "/activations/";
-    size_t n = strlen(name);
-    char *path = malloc(sizeof prefix + 3 * n);
-    if (!path)
-        return NULL;
-    char *p = path + sizeof prefix - 1;
-    memcpy(path, prefix, sizeof prefix - 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)name[i];
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
             c == '-' || c == '_' || c == '.' || c == '~') {
-            *p++ = (char)c;
+            fputc(c, m);
         } else {
-            p += sprintf(p, "%%%02X", c);
+            fprintf(m, "%%%02X", c);
         }
     }
-    *p = '\0';
-    return path;
 }
 
-static int cmd_show(const options *o)
+/* The path a GET command asks for: "/activations" (list), "/activations/NAME" (show) or
+ * "/recommend?layer=output&task=multiclass" (recommend: the fields given, in the order of the
+ * table). Names and values are percent-encoded as they were typed. Malloc'd, or NULL. */
+static char *get_path(const options *o)
+{
+    char *path = NULL;
+    size_t size = 0;
+    FILE *m = open_memstream(&path, &size);
+    if (!m)
+        return NULL;
+    if (o->cmd == CMD_LIST) {
+        fputs("/activations", m);
+    } else if (o->cmd == CMD_SHOW) {
+        fputs("/activations/", m);
+        put_escaped(m, o->name);
+    } else {
+        char sep = '?';
+        fputs("/recommend", m);
+        for (int f = 0; f < N_FIELDS; f++) {
+            if (!o->query[f])
+                continue;
+            fputc(sep, m);
+            for (const char *c = fields[f].option + 2; *c; c++)
+                fputc(*c == '-' ? '_' : *c, m);
+            fputc('=', m);
+            put_escaped(m, o->query[f]);
+            sep = '&';
+        }
+    }
+    return closed(m, &path);
+}
+
+typedef bool (*printer)(FILE *out, const json_t *answer, size_t columns);
+
+/* list, show, recommend: GETs the command's path and prints the answer with `print`, fitted
+ * to stdout's columns (cut as a table, or wrapped as text); `what` names the answer expected,
+ * for when it is something else. */
+static int get_and_print(const options *o, printer print, bool table, const char *what)
 {
     json_t *root = NULL;
-    char *path = entry_path(o->name);
+    char *path = get_path(o);
     if (!path)
         return usage_error("out of memory");
     int rc = ask(o, path, NULL, &root);
-    if (rc == EXIT_OK && root &&
-        !activ_client_print_entry(stdout, root, activ_client_columns(stdout, false))) {
-        fprintf(stderr, "activ: %s%s answered something that is not a catalog entry\n", o->url,
-                path);
+    if (rc == EXIT_OK && root && !print(stdout, root, activ_client_columns(stdout, table))) {
+        fprintf(stderr, "activ: %s%s answered something that is not %s\n", o->url, path, what);
         rc = EXIT_SERVER_ERROR;
     }
     json_decref(root);
     free(path);
     return rc;
+}
+
+static int cmd_list(const options *o)
+{
+    return get_and_print(o, activ_client_print_catalog, true, "a catalog");
+}
+
+static int cmd_show(const options *o)
+{
+    return get_and_print(o, activ_client_print_entry, false, "a catalog entry");
+}
+
+static int cmd_recommend(const options *o)
+{
+    return get_and_print(o, activ_client_print_recommendation, false, "a recommendation");
 }
 
 static int cmd_health(const options *o)
@@ -568,6 +709,9 @@ int main(int argc, char **argv)
                     break;
                 case CMD_SHOW:
                     rc = cmd_show(&o);
+                    break;
+                case CMD_RECOMMEND:
+                    rc = cmd_recommend(&o);
                     break;
                 case CMD_HEALTH:
                 case CMD_NONE:

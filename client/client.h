@@ -80,6 +80,12 @@ void activ_client_format_double(double v, char buf[32]);
 /* Prints a JSON value compactly with every number in its shortest round-trip form. */
 void activ_client_print_compact(FILE *out, const json_t *v);
 
+/* Prints the members of the object `params` as "name=value", values compact with numbers in
+ * their shortest form: the first after `open`, the others after ", ". Members whose value is
+ * null (a parameter left unset) are left out when skip_null. Returns how many were printed;
+ * nothing is printed when params is not an object or has nothing to show. */
+size_t activ_client_print_params(FILE *out, const json_t *params, const char *open, bool skip_null);
+
 /* Prints "label = v" for a number or a vector, "label =" and one row per line for a matrix,
  * and "label[i] =" with its rows for each matrix of a list of matrices. */
 void activ_client_print_value(FILE *out, const char *label, const json_t *v);
@@ -94,5 +100,12 @@ bool activ_client_print_catalog(FILE *out, const json_t *catalog, size_t columns
 
 /* One catalog entry for a person to read, wrapped at `columns`. False on another shape. */
 bool activ_client_print_entry(FILE *out, const json_t *entry, size_t columns);
+
+/* An answer of /recommend for a person to read, wrapped at `columns`: the recommendation
+ * ("recommend: NAME (PARAMS)") with its reasons, then the alternatives (score and first
+ * reason), the activations to avoid (all reasons), the notes and the ids of the rules that
+ * fired; empty sections are left out. False when the answer has no "recommendation" (an
+ * object, or null when no rule recommends anything). */
+bool activ_client_print_recommendation(FILE *out, const json_t *answer, size_t columns);
 
 #endif

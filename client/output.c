@@ -1,4 +1,4 @@
-/* output.c -- what the client prints: numbers that round-trip, arrays, the catalog, an entry */
+/* output.c -- what the client prints: exact numbers, arrays, the catalog, an entry, advice */
 #include "client.h"
 
 #include <stdint.h>
@@ -11,6 +11,7 @@
 #define TEXT_WIDTH  80 /* text wraps here when stdout is not a terminal */
 #define MIN_COLUMNS 20 /* narrower terminals are treated as this wide */
 #define LABEL_WIDTH 14 /* "  derivative  " */
+#define ALT_REASONS 1  /* an alternative shows its first reason; the recommendation all */
 
 void activ_client_format_double(double v, char buf[32])
 {
@@ -105,6 +106,24 @@ static void print_compact(FILE *out, const json_t *v, int depth)
 void activ_client_print_compact(FILE *out, const json_t *v)
 {
     print_compact(out, v, 0);
+}
+
+size_t activ_client_print_params(FILE *out, const json_t *params, const char *open, bool skip_null)
+{
+    const char *key;
+    const json_t *v;
+    size_t n = 0;
+    /* jansson's object iterator takes a non-const object, though it only reads it */
+    json_object_foreach((json_t *)(uintptr_t)params, key, v)
+    {
+        if (skip_null && json_is_null(v))
+            continue;
+        put_str(out, n++ ? ", " : open);
+        put_str(out, key);
+        fputc('=', out);
+        print_compact(out, v, 0);
+    }
+    return n;
 }
 
 /* True when v is a non-empty array whose elements all pass `test`. */
@@ -258,8 +277,9 @@ static void emit_line(FILE *out, const char *line, size_t n, size_t columns)
     fputc('\n', out);
 }
 
-/* Strings of a JSON array joined with ", "; "-" when there are none. Malloc'd, or NULL. */
-static char *joined(const json_t *arr)
+/* The strings of a JSON array joined with ", ", or with key, the string member `key` of each
+ * object in it; "-" when there are none. Malloc'd, or NULL. */
+static char *joined(const json_t *arr, const char *key)
 {
     char *buf = NULL;
     size_t size = 0;
@@ -270,8 +290,9 @@ static char *joined(const json_t *arr)
     const json_t *e;
     json_array_foreach(arr, i, e)
     {
-        if (json_is_string(e))
-            fprintf(m, "%s%s", n++ ? ", " : "", json_string_value(e));
+        const json_t *s = key ? json_object_get(e, key) : e;
+        if (json_is_string(s))
+            fprintf(m, "%s%s", n++ ? ", " : "", json_string_value(s));
     }
     if (n == 0)
         fputc('-', m);
@@ -307,7 +328,7 @@ bool activ_client_print_catalog(FILE *out, const json_t *catalog, size_t columns
         w[c] = strlen(heads[c]);
     for (size_t i = 0; ok && i < n; i++) {
         const json_t *e = json_array_get(list, i);
-        aliases[i] = joined(json_object_get(e, "aliases"));
+        aliases[i] = joined(json_object_get(e, "aliases"), NULL);
         ok = json_is_object(e) && aliases[i];
         const char *cells[] = {str(e, "name"), str(e, "kind"), aliases[i] ? aliases[i] : "",
                                str(e, "range")};
@@ -353,7 +374,7 @@ static void print_wrapped(FILE *out, const char *prefix, size_t indent, const ch
                           size_t columns)
 {
     size_t used = width(prefix, strlen(prefix));
-    fputs(prefix, out);
+    put_str(out, prefix);
     for (; used < indent; used++)
         fputc(' ', out);
     bool line_empty = true;
@@ -391,14 +412,28 @@ static void print_field(FILE *out, const char *label, const char *text, size_t c
     print_wrapped(out, prefix, LABEL_WIDTH, text, columns);
 }
 
-static void print_list(FILE *out, const char *title, const json_t *items, size_t columns)
+/* The first `max` strings of `items` as "- " bullets `indent` characters in, wrapped. */
+static void print_bullets(FILE *out, const json_t *items, size_t indent, size_t max, size_t columns)
 {
+    char bullet[16];
     size_t i;
     const json_t *e;
+    snprintf(bullet, sizeof bullet, "%*s-", (int)indent, "");
+    json_array_foreach(items, i, e)
+    {
+        if (i >= max)
+            break;
+        if (json_is_string(e))
+            print_wrapped(out, bullet, indent + 2, json_string_value(e), columns);
+    }
+}
+
+static void print_list(FILE *out, const char *title, const json_t *items, size_t columns)
+{
     if (!all(items, is_string))
         return;
     fprintf(out, "\n%s\n", title);
-    json_array_foreach(items, i, e) print_wrapped(out, "  -", 4, json_string_value(e), columns);
+    print_bullets(out, items, 2, SIZE_MAX, columns);
 }
 
 /* "alpha > 0", "0 <= p < 1", "any value", or for an enum: one of "none", "tanh". */
@@ -459,7 +494,7 @@ static void print_params(FILE *out, const json_t *params, size_t columns)
         put_str(out, str(p, "type"));
         fputs("; ", out);
         print_domain(out, p);
-        char *aka = joined(json_object_get(p, "aliases"));
+        char *aka = joined(json_object_get(p, "aliases"), NULL);
         if (aka && strcmp(aka, "-") != 0) {
             fputs("; also ", out);
             put_str(out, aka);
@@ -481,7 +516,7 @@ bool activ_client_print_entry(FILE *out, const json_t *e, size_t columns)
     if (!json_is_object(e) || !json_is_string(json_object_get(e, "name")))
         return false;
     put_str(out, str(e, "name"));
-    char *aka = joined(json_object_get(e, "aliases"));
+    char *aka = joined(json_object_get(e, "aliases"), NULL);
     if (aka && strcmp(aka, "-") != 0) {
         fputs(" (also ", out);
         put_str(out, aka);
@@ -522,5 +557,68 @@ bool activ_client_print_entry(FILE *out, const json_t *e, size_t columns)
     print_list(out, "pros", json_object_get(e, "pros"), columns);
     print_list(out, "cons", json_object_get(e, "cons"), columns);
     print_list(out, "uses", json_object_get(e, "uses"), columns);
+    return true;
+}
+
+/* ---------------------------------------------------------------- recommendation */
+
+/* "leaky_relu (alpha=0.01)": the activation and those of its parameters that have a value. */
+static void print_choice(FILE *out, const json_t *c)
+{
+    put_str(out, str(c, "activation"));
+    if (activ_client_print_params(out, json_object_get(c, "params"), " (", true) > 0)
+        fputc(')', out);
+}
+
+/* A titled list of candidates: each "  NAME (PARAMS), score S" (the score when there is one),
+ * then at most max_reasons of its reasons as bullets below it. */
+static void print_candidates(FILE *out, const char *title, const json_t *list, size_t max_reasons,
+                             size_t columns)
+{
+    size_t i;
+    const json_t *c;
+    if (json_array_size(list) == 0)
+        return;
+    fprintf(out, "\n%s\n", title);
+    json_array_foreach(list, i, c)
+    {
+        if (!json_is_object(c))
+            continue;
+        fputs("  ", out);
+        print_choice(out, c);
+        const json_t *score = json_object_get(c, "score");
+        if (json_is_number(score)) {
+            fputs(", score ", out);
+            print_number(out, score);
+        }
+        fputc('\n', out);
+        print_bullets(out, json_object_get(c, "reasons"), 4, max_reasons, columns);
+    }
+}
+
+bool activ_client_print_recommendation(FILE *out, const json_t *answer, size_t columns)
+{
+    const json_t *best = json_object_get(answer, "recommendation");
+    if (!json_is_object(best) && !json_is_null(best))
+        return false;
+    fputs("recommend: ", out);
+    if (json_is_object(best)) {
+        print_choice(out, best);
+        fputc('\n', out);
+        print_bullets(out, json_object_get(best, "reasons"), 2, SIZE_MAX, columns);
+    } else {
+        fputs("nothing (no rule recommends an activation for this query)\n", out);
+    }
+    print_candidates(out, "alternatives:", json_object_get(answer, "alternatives"), ALT_REASONS,
+                     columns);
+    print_candidates(out, "avoid:", json_object_get(answer, "avoid"), SIZE_MAX, columns);
+    print_list(out, "notes:", json_object_get(answer, "notes"), columns);
+    const json_t *fired = json_object_get(answer, "rules_fired");
+    char *ids = json_array_size(fired) > 0 ? joined(fired, "id") : NULL;
+    if (ids) {
+        fputs("\nrules fired:\n", out);
+        print_wrapped(out, "", 2, ids, columns);
+    }
+    free(ids);
     return true;
 }

@@ -171,15 +171,23 @@ static activ_service *svc;
 static activ_http *http;
 static char base_url[64];
 
-static void server_up(void)
+/* Starts a service with `rules` (NULL: the built-in ones) behind a server on a free loopback
+ * port, whose URL goes to url. */
+static activ_http *start_server(const activ_rules *rules, activ_service **s, char url[64])
 {
     activ_error err;
     char msg[256];
-    ck_assert_int_eq(activ_service_new(&svc, &err), ACTIV_OK);
+    ck_assert_int_eq(activ_service_new(rules, s, &err), ACTIV_OK);
     activ_http_options o = {"127.0.0.1", 0, 1, 1 << 20, 16, 5};
-    http = activ_http_start(&o, svc, msg, sizeof msg);
-    ck_assert_msg(http != NULL, "%s", msg);
-    snprintf(base_url, sizeof base_url, "http://127.0.0.1:%u", activ_http_port(http));
+    activ_http *h = activ_http_start(&o, *s, msg, sizeof msg);
+    ck_assert_msg(h != NULL, "%s", msg);
+    snprintf(url, 64, "http://127.0.0.1:%u", activ_http_port(h));
+    return h;
+}
+
+static void server_up(void)
+{
+    http = start_server(NULL, &svc, base_url);
 }
 
 static void server_down(void)
@@ -616,6 +624,273 @@ START_TEST(eval_with_server_down_exits_3)
 }
 END_TEST
 
+/* Fails the test unless s starts with prefix. */
+static void assert_starts_with(const char *s, const char *prefix)
+{
+    ck_assert_msg(strncmp(s, prefix, strlen(prefix)) == 0, "no \"%s\" at the start of:\n%s", prefix,
+                  s);
+}
+
+/* The line that follows the line `line` (which must be in out, whole) in out; fails the test
+ * when `line` is not there. */
+static const char *line_after(const char *out, const char *line)
+{
+    const char *p = after_label(out, line);
+    ck_assert_msg(*p == '\n', "\"%s\" is not a whole line in:\n%s", line, out);
+    return p + 1;
+}
+
+/* The lines of out after the line "title", up to the next blank line (or the end), as a new
+ * string that starts with '\n', so that a test can look for a line in one section only. */
+static char *section(const char *out, const char *title)
+{
+    const char *p = line_after(out, title);
+    const char *end = strstr(p, "\n\n");
+    size_t n = end ? (size_t)(end - p) + 1 : strlen(p);
+    char *sec = malloc(n + 2);
+    ck_assert_ptr_nonnull(sec);
+    sec[0] = '\n';
+    memcpy(sec + 1, p, n);
+    sec[n + 1] = '\0';
+    return sec;
+}
+
+/* True when a line of the section sec is "  NAME", or starts with "  NAME " or "  NAME,":
+ * the candidate NAME is listed there. */
+static bool lists(const char *sec, const char *name)
+{
+    char head[96];
+    int n = snprintf(head, sizeof head, "\n  %s", name);
+    ck_assert_int_lt(n, (int)sizeof head);
+    for (const char *p = strstr(sec, head); p; p = strstr(p + 1, head)) {
+        char next = p[n];
+        if (next == '\n' || next == ' ' || next == ',')
+            return true;
+    }
+    return false;
+}
+
+START_TEST(recommend_exclusive_classes_gives_softmax)
+{
+    run_result r;
+    char *argv[] = {"activ",      "recommend",   "--layer", "output", "--task",
+                    "multiclass", "--exclusive", "true",    NULL};
+    run_client(argv, base_url, &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert_str_eq(r.err, "");
+    assert_starts_with(r.out, "recommend: softmax\n  - The classes are mutually exclusive");
+    char *alt = section(r.out, "alternatives:");
+    assert_starts_with(alt, "\n  log_softmax, score 4\n    - ");
+    char *avoid = section(r.out, "avoid:");
+    ck_assert(lists(avoid, "relu") && lists(avoid, "binary_step"));
+    ck_assert(!lists(avoid, "softmax"));
+    ck_assert_ptr_nonnull(strstr(r.out, "\nnotes:\n  - "));
+    char *fired = section(r.out, "rules fired:");
+    ck_assert_ptr_nonnull(strstr(fired, "output-exclusive-softmax"));
+    free(alt);
+    free(avoid);
+    free(fired);
+
+    /* --option=VALUE, anywhere on the line, asks the same */
+    run_result same;
+    char *eq[] = {"activ",     "--task=multiclass", "--exclusive=true",
+                  "recommend", "--layer=output",    NULL};
+    run_client(eq, base_url, &same);
+    ck_assert_int_eq(same.status, 0);
+    ck_assert_str_eq(same.out, r.out);
+}
+END_TEST
+
+START_TEST(recommend_json_is_the_servers_answer)
+{
+    run_result r;
+    char *argv[] = {"activ",  "recommend",  "--json",      "--layer", "output",
+                    "--task", "multiclass", "--exclusive", "true",    NULL};
+    run_client(argv, base_url, &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    json_error_t e;
+    json_t *root = json_loads(r.out, 0, &e);
+    ck_assert_msg(root != NULL, "%s: %s", e.text, r.out);
+    const json_t *rec = json_object_get(root, "recommendation");
+    ck_assert_str_eq(json_string_value(json_object_get(rec, "activation")), "softmax");
+    ck_assert_uint_eq(json_object_size(json_object_get(rec, "params")), 0);
+    const json_t *q = json_object_get(root, "query");
+    ck_assert_str_eq(json_string_value(json_object_get(q, "layer")), "output");
+    ck_assert_str_eq(json_string_value(json_object_get(q, "task")), "multiclass");
+    ck_assert(json_is_true(json_object_get(q, "exclusive")));
+    ck_assert_uint_eq(json_object_size(q), 3);
+    const json_t *alt = json_array_get(json_object_get(root, "alternatives"), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(alt, "activation")), "log_softmax");
+
+    ck_assert(json_number_value(json_object_get(rec, "score")) == 10);
+    ck_assert(json_number_value(json_object_get(alt, "score")) == 4);
+    json_decref(root);
+}
+END_TEST
+
+START_TEST(recommend_bad_depth_exits_1_with_the_servers_error)
+{
+    run_result r;
+    char *argv[] = {"activ", "recommend", "--depth", "0", NULL};
+    run_client(argv, base_url, &r);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_str_eq(r.out, "");
+    assert_starts_with(r.err, "activ: invalid_request: depth ");
+    ck_assert_ptr_nonnull(strstr(r.err, " (at /depth)\n"));
+    ck_assert_int_eq(count_lines(r.err), 1);
+
+    /* a value is sent as one value, whatever it holds: "&", "=" and " " are escaped, so the
+     * server sees one bad layer (unescaped, it would see layer=output and a bad depth) */
+    char *odd[] = {"activ", "recommend", "--layer", "output&depth=0 ", NULL};
+    run_client(odd, base_url, &r);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_ptr_nonnull(strstr(r.err, "layer must be one of"));
+    ck_assert_ptr_nonnull(strstr(r.err, " (at /layer)\n"));
+    char *bad_bool[] = {"activ", "recommend", "--exclusive=maybe", NULL};
+    run_client(bad_bool, base_url, &r);
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_ptr_nonnull(strstr(r.err, " (at /exclusive)\n"));
+}
+END_TEST
+
+START_TEST(recommend_bad_usage_exits_2_before_asking)
+{
+    /* the server is down: exit 2, not 3, shows nothing was sent */
+    run_result r;
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u", closed_port());
+    char *misspelt[] = {"activ", "recommend", "--lyer", "output", NULL};
+    run_client(misspelt, url, &r);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "unknown option --lyer"));
+    ck_assert_str_eq(r.out, "");
+    char *no_value[] = {"activ", "recommend", "--depth", NULL};
+    run_client(no_value, url, &r);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "--depth needs a value"));
+    char *stray[] = {"activ", "recommend", "output", NULL};
+    run_client(stray, url, &r);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "unexpected argument \"output\""));
+    char *not_bool[] = {"activ", "recommend", "--batch-norm", "yes", NULL};
+    run_client(not_bool, url, &r);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "--batch-norm takes true or false"));
+    char *elsewhere[] = {"activ", "eval", "relu", "1", "--layer", "output", NULL};
+    run_client(elsewhere, url, &r);
+    ck_assert_int_eq(r.status, 2);
+    ck_assert_ptr_nonnull(strstr(r.err, "--layer goes with recommend, not eval"));
+    char *params[] = {"activ", "recommend", "--param", "alpha=1", NULL};
+    run_client(params, url, &r);
+    ck_assert_int_eq(r.status, 2);
+
+    /* and with a good command line but no server: exit 3, naming the URL asked */
+    char *good[] = {"activ", "recommend", "--layer", "output", NULL};
+    run_client(good, url, &r);
+    ck_assert_int_eq(r.status, 3);
+    char want[128];
+    snprintf(want, sizeof want, "activ: cannot reach %s/recommend?layer=output", url);
+    ck_assert_ptr_nonnull(strstr(r.err, want));
+}
+END_TEST
+
+START_TEST(recommend_dead_neurons_gives_leaky_relu_and_avoids_relu)
+{
+    run_result r;
+    char *argv[] = {"activ", "recommend", "--dead-neurons", "true", NULL};
+    run_client(argv, base_url, &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    assert_starts_with(r.out, "recommend: leaky_relu (alpha=0.01)\n  - ");
+    char *avoid = section(r.out, "avoid:");
+    ck_assert_msg(lists(avoid, "relu"), "relu not avoided:\n%s", avoid);
+    ck_assert(!lists(avoid, "leaky_relu"));
+    free(avoid);
+    char *alt = section(r.out, "alternatives:");
+    assert_starts_with(alt, "\n  prelu (alpha=0.25), score 7\n");
+    ck_assert(lists(alt, "maxout (k=2)")); /* unset parameters (null) are left out */
+    free(alt);
+
+    /* a yes/no option alone means true, with = too; the next argument is its value only
+     * when it is true or false */
+    run_result alone;
+    char *bare[] = {"activ", "--dead-neurons", "recommend", NULL};
+    run_client(bare, base_url, &alone);
+    ck_assert_int_eq(alone.status, 0);
+    ck_assert_str_eq(alone.out, r.out);
+    char *eq[] = {"activ", "recommend", "--dead-neurons=true", NULL};
+    run_client(eq, base_url, &alone);
+    ck_assert_int_eq(alone.status, 0);
+    ck_assert_str_eq(alone.out, r.out);
+    char *off[] = {"activ", "recommend", "--dead-neurons", "false", "--json", NULL};
+    run_client(off, base_url, &alone);
+    ck_assert_int_eq(alone.status, 0);
+    json_t *root = json_loads(alone.out, 0, NULL);
+    ck_assert_ptr_nonnull(root);
+    const json_t *q = json_object_get(root, "query");
+    ck_assert(json_is_false(json_object_get(q, "dead_neurons")));
+    ck_assert_str_eq(
+        json_string_value(json_object_get(json_object_get(root, "recommendation"), "activation")),
+        "relu");
+    json_decref(root);
+    char *before[] = {"activ", "recommend", "--batch-norm", "--depth", "30", "--json", NULL};
+    run_client(before, base_url, &alone);
+    ck_assert_int_eq(alone.status, 0);
+    root = json_loads(alone.out, 0, NULL);
+    ck_assert_ptr_nonnull(root);
+    q = json_object_get(root, "query");
+    ck_assert(json_is_true(json_object_get(q, "batch_norm")));
+    ck_assert(json_number_value(json_object_get(q, "depth")) == 30);
+    json_decref(root);
+}
+END_TEST
+
+START_TEST(recommend_with_no_fields_gives_relu)
+{
+    run_result r;
+    char *argv[] = {"activ", "recommend", NULL};
+    run_client(argv, base_url, &r);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    assert_starts_with(r.out, "recommend: relu\n  - ");
+    char *alt = section(r.out, "alternatives:");
+    ck_assert(lists(alt, "leaky_relu (alpha=0.01)"));
+    free(alt);
+    char *avoid = section(r.out, "avoid:");
+    ck_assert(lists(avoid, "binary_step") && !lists(avoid, "relu"));
+    free(avoid);
+}
+END_TEST
+
+START_TEST(recommend_says_so_when_no_rule_recommends_anything)
+{
+    /* a rule file that only warns: the answer's recommendation is null */
+    static const char rules_json[] =
+        "{\"version\": 1, \"rules\": [{\"id\": \"no-step\", \"when\": {\"all\": []},"
+        " \"then\": [{\"avoid\": \"binary_step\"}], \"text\": \"Never binary step.\","
+        " \"source\": \"test\"}]}";
+    activ_rules *rules;
+    activ_service *own;
+    activ_error err;
+    char url[64];
+    ck_assert_int_eq(activ_rules_from_json(rules_json, strlen(rules_json), &rules, &err), ACTIV_OK);
+    activ_http *h = start_server(rules, &own, url);
+    run_result r;
+    char *argv[] = {"activ", "recommend", NULL};
+    run_client(argv, url, &r);
+    activ_http_stop(h);
+    activ_service_free(own);
+    activ_rules_free(rules);
+    ck_assert_msg(r.status == 0, "%s", r.err);
+    ck_assert_str_eq(r.out, "recommend: nothing (no rule recommends an activation for this query)\n"
+                            "\n"
+                            "avoid:\n"
+                            "  binary_step\n"
+                            "    - Never binary step.\n"
+                            "\n"
+                            "rules fired:\n"
+                            "  no-step\n");
+}
+END_TEST
+
 START_TEST(help_documents_every_command_and_option)
 {
     static const char *const words[] = {"eval NAME",
@@ -623,10 +898,24 @@ START_TEST(help_documents_every_command_and_option)
                                         "list",
                                         "show NAME",
                                         "health",
+                                        "recommend [FIELDS]",
                                         "--params JSON",
                                         "--param NAME=VALUE",
                                         "--grad-output",
                                         "--url URL",
+                                        "--layer L",
+                                        "--task T",
+                                        "--exclusive B",
+                                        "--output-range R",
+                                        "--depth N",
+                                        "--batch-norm B",
+                                        "--dead-neurons B",
+                                        "--high-learning-rate B",
+                                        "--vanishing-gradients B",
+                                        "--architecture A",
+                                        "--compute C",
+                                        "--self-normalizing B",
+                                        "option alone means true",
                                         "--json",
                                         "--version",
                                         "stdin",
@@ -673,6 +962,13 @@ static Suite *client_suite(void)
     tcase_add_test(tc, bad_params_exit_2_before_asking);
     tcase_add_test(tc, bad_values_exit_2_naming_the_culprit);
     tcase_add_test(tc, eval_with_server_down_exits_3);
+    tcase_add_test(tc, recommend_exclusive_classes_gives_softmax);
+    tcase_add_test(tc, recommend_json_is_the_servers_answer);
+    tcase_add_test(tc, recommend_bad_depth_exits_1_with_the_servers_error);
+    tcase_add_test(tc, recommend_bad_usage_exits_2_before_asking);
+    tcase_add_test(tc, recommend_dead_neurons_gives_leaky_relu_and_avoids_relu);
+    tcase_add_test(tc, recommend_with_no_fields_gives_relu);
+    tcase_add_test(tc, recommend_says_so_when_no_rule_recommends_anything);
     tcase_add_test(tc, help_documents_every_command_and_option);
     suite_add_tcase(s, tc);
     return s;
