@@ -204,25 +204,29 @@ START_TEST(each_situation_gets_the_seeds_answer_by_get_and_post)
 }
 END_TEST
 
+/* Whether the response body contains `words` (bodies are not NUL-terminated). */
+static bool body_has(const activ_response *res, const char *words)
+{
+    char *text = strndup(res->body, res->body_len);
+    bool found = strstr(text, words) != NULL;
+    free(text);
+    return found;
+}
+
 START_TEST(reasons_are_computed_from_the_math_module)
 {
     activ_service *svc = new_service();
-    activ_response res = get(svc, "depth=10");
-    json_t *j = parse(&res);
     /* 0.25^10 = 2^-20 = 9.5367431640625e-07; tanh'(3) = 1 - tanh(3)^2 = 0.009866037... */
-    const char *dump = res.body;
-    ck_assert_msg(strstr(dump, "at most 0.25, so through 10 sigmoid layers at most 9.54e-07"), "%s",
-                  dump);
-    ck_assert_msg(strstr(dump, "tanh'(3) = 0.00987"), "%s", dump);
-    json_decref(j);
+    activ_response res = get(svc, "depth=10");
+    ck_assert(body_has(&res, "at most 0.25, so through 10 sigmoid layers at most 9.54e-07"));
+    ck_assert(body_has(&res, "tanh'(3) = 0.00987"));
     activ_service_response_fini(&res);
-
     res = get(svc, "depth=2");
-    ck_assert_ptr_null(strstr(res.body, "sigmoid layers")); /* below 5, no such rule */
+    ck_assert(!body_has(&res, "sigmoid layers")); /* below 5, no such rule */
     activ_service_response_fini(&res);
-    res = get(svc, "depth=5");
     /* 0.25^5 = 0.0009765625 */
-    ck_assert_msg(strstr(res.body, "through 5 sigmoid layers at most 0.000977"), "%s", res.body);
+    res = get(svc, "depth=5");
+    ck_assert(body_has(&res, "through 5 sigmoid layers at most 0.000977"));
     activ_service_response_fini(&res);
     activ_service_free(svc);
 }
@@ -408,7 +412,7 @@ START_TEST(bad_queries_get_422_with_the_fields_path)
     /* empty pairs are skipped; percent-encoding is decoded */
     activ_response res = get(svc, "&&layer=%6Futput&&task=regression&");
     ck_assert_int_eq(res.status, 200);
-    ck_assert_ptr_nonnull(strstr(res.body, "\"recommendation\":{\"activation\":\"linear\""));
+    ck_assert(body_has(&res, "\"recommendation\":{\"activation\":\"linear\""));
     activ_service_response_fini(&res);
     activ_service_free(svc);
 }
