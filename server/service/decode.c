@@ -35,6 +35,13 @@ size_t activ_decode_nesting(const char *s, size_t len, size_t limit)
     return max;
 }
 
+bool activ_decode_out_of_memory(const json_error_t *jerr)
+{
+    /* jansson 2.14 returns from json_loadb without filling the error when it cannot allocate
+     * its lexer's buffer: the text stays empty, which no parse error leaves. */
+    return json_error_code(jerr) == json_error_out_of_memory || jerr->text[0] == '\0';
+}
+
 json_t *activ_decode_object(const activ_request *req, activ_response *res)
 {
     if (activ_decode_nesting(req->body ? req->body : "", req->body_len, ACTIV_DECODE_MAX_DEPTH) >
@@ -50,7 +57,7 @@ json_t *activ_decode_object(const activ_request *req, activ_response *res)
     json_t *root = json_loadb(req->body ? req->body : "", req->body_len,
                               JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &jerr);
     if (!root) {
-        if (json_error_code(&jerr) == json_error_out_of_memory) {
+        if (activ_decode_out_of_memory(&jerr)) {
             activ_service_set_overloaded(res);
         } else if (json_error_code(&jerr) == json_error_numeric_overflow) {
             activ_service_error_response(res, ACTIV_CODE_INVALID_REQUEST, NULL,

@@ -97,6 +97,9 @@ size_t activ_decode_nesting(const char *s, size_t len, size_t limit);
  * or 422 for a number beyond the double range) and returns NULL; otherwise a new reference. */
 json_t *activ_decode_object(const activ_request *req, activ_response *res);
 
+/* decode.c: whether json_loadb failed for want of memory (not a fault of the input). */
+bool activ_decode_out_of_memory(const json_error_t *jerr);
+
 /* The service's rule set (for /recommend). */
 const activ_rules *activ_service_rules(const activ_service *svc);
 

@@ -446,7 +446,7 @@ activ_status activ_rules_from_json(const char *bytes, size_t len, activ_rules **
     json_error_t jerr;
     json_t *root = json_loadb(bytes, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root) {
-        if (json_error_code(&jerr) == json_error_out_of_memory)
+        if (activ_decode_out_of_memory(&jerr))
             return activ_error_set(err, ACTIV_E_NOMEM, NULL, "out of memory reading the rules");
         return activ_error_set(err, ACTIV_E_REQUEST, NULL, "invalid JSON at line %d, column %d: %s",
                                jerr.line, jerr.column, jerr.text);

@@ -2,6 +2,7 @@
 #include "activ/catalog.h"
 #include "activ/service.h"
 
+#include "alloc_fail.h"
 #include "check_main.h"
 #include "service_call.h"
 #include <check.h>
@@ -482,72 +483,26 @@ END_TEST
 
 /* ---------------------------------------------------------------- out of memory */
 
-/* jansson's allocator, failing the allocation numbered fail_at (from 0) and counting what is
- * live, so that a leak on any failure path shows as live != 0. */
-static size_t n_allocs, fail_at, live;
-
-static void *counting_malloc(size_t n)
-{
-    if (n_allocs++ == fail_at)
-        return NULL;
-    void *p = malloc(n);
-    if (p)
-        live++;
-    return p;
-}
-
-static void counting_free(void *p)
-{
-    if (p)
-        live--;
-    free(p);
-}
-
-/* Fails each allocation in turn: every answer is the full one (status `want`, which an error
- * body can still reach through its fallback) or a 503 with Retry-After, and nothing leaks.
- * Ends with the first run that allocates no more than fail_at (no failure injected). */
-static void check_every_allocation_failure(const char *path, int want)
+/* Every allocation failure answering GET path: the full answer or a 503, nothing leaked. */
+static void check_get_allocation_failures(const char *path, int want)
 {
     activ_service *svc = new_service();
-    json_set_alloc_funcs(counting_malloc, counting_free);
-    size_t runs = 0;
-    for (fail_at = 0;; fail_at++) {
-        n_allocs = 0;
-        live = 0;
-        activ_response res = handle(svc, "GET", path);
-        bool failed = n_allocs > fail_at;
-        if (res.status == 503) {
-            ck_assert_msg(failed, "%s: 503 without a failed allocation", path);
-            ck_assert_uint_eq(res.retry_after, 1);
-        } else {
-            /* an error message falls back to a second allocation, so a 404 can survive */
-            ck_assert_msg(res.status == want && (!failed || want != 200),
-                          "%s, allocation %zu of %zu failed: status %d", path, fail_at, n_allocs,
-                          res.status);
-        }
-        activ_service_response_fini(&res);
-        ck_assert_msg(live == 0, "%s, allocation %zu failed: %zu blocks leaked", path, fail_at,
-                      live);
-        runs++;
-        if (!failed)
-            break;
-    }
-    json_set_alloc_funcs(malloc, free);
-    ck_assert_uint_gt(runs, 10);
+    activ_request req = {.method = "GET", .path = path};
+    ck_assert_uint_gt(check_every_allocation_failure(svc, &req, want, 0), 10);
     activ_service_free(svc);
 }
 
 START_TEST(one_entry_survives_every_allocation_failure)
 {
-    check_every_allocation_failure("/activations/maxout", 200);
-    check_every_allocation_failure("/activations/gelu", 200);
-    check_every_allocation_failure("/activations/nope", 404);
+    check_get_allocation_failures("/activations/maxout", 200);
+    check_get_allocation_failures("/activations/gelu", 200);
+    check_get_allocation_failures("/activations/nope", 404);
 }
 END_TEST
 
 START_TEST(list_survives_every_allocation_failure)
 {
-    check_every_allocation_failure("/activations", 200);
+    check_get_allocation_failures("/activations", 200);
 }
 END_TEST
 

@@ -12,6 +12,7 @@
 #include "activ/http.h"
 #include "activ/rules.h"
 #include "activ/service.h"
+#include "alloc_fail.h"
 #include "check_main.h"
 #include "http_fetch.h"
 #include "service_call.h"
@@ -490,6 +491,26 @@ START_TEST(bad_bodies_get_the_right_status_and_path)
 }
 END_TEST
 
+START_TEST(answers_survive_every_allocation_failure)
+{
+    activ_service *svc = new_service();
+    activ_request get_req = {.method = "GET",
+                             .path = "/recommend",
+                             .query = "depth=40&batch_norm=false&dead_neurons=true"};
+    ck_assert_uint_gt(check_every_allocation_failure(svc, &get_req, 200, 0), 100);
+    const char *body = "{\"layer\": \"output\", \"task\": \"multilabel\"}";
+    activ_request post = {.method = "POST",
+                          .path = "/recommend",
+                          .content_type = "application/json",
+                          .body = body,
+                          .body_len = strlen(body)};
+    ck_assert_uint_gt(check_every_allocation_failure(svc, &post, 200, 400), 100);
+    activ_request bad = {.method = "GET", .path = "/recommend", .query = "depth=0"};
+    ck_assert_uint_gt(check_every_allocation_failure(svc, &bad, 422, 0), 3);
+    activ_service_free(svc);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- custom rules */
 
 static const char custom_rules[] =
@@ -660,6 +681,7 @@ static Suite *recommend_suite(void)
     t = tcase_create("errors");
     tcase_add_test(t, bad_queries_get_422_with_the_fields_path);
     tcase_add_test(t, bad_bodies_get_the_right_status_and_path);
+    tcase_add_test(t, answers_survive_every_allocation_failure);
     suite_add_tcase(s, t);
     t = tcase_create("custom rules");
     tcase_set_timeout(t, 30);
