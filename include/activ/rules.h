@@ -54,6 +54,9 @@ typedef struct activ_rules_query {
 /* The spec of field f (f < ACTIV_RQ_COUNT). Static storage. */
 const activ_rq_field_spec *activ_rules_field(activ_rq_field f);
 
+/* Writes the field names, "layer, task, ...", into buf (n > 0 bytes, truncating). */
+void activ_rules_field_list(char *buf, size_t n);
+
 /* The field named `name` (exact), or -1. */
 int activ_rules_field_find(const char *name);
 

@@ -93,6 +93,14 @@ int activ_rules_field_find(const char *name)
     return -1;
 }
 
+void activ_rules_field_list(char *buf, size_t n)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int f = 0; f < ACTIV_RQ_COUNT && used < n; f++)
+        used += (size_t)snprintf(buf + used, n - used, "%s%s", f ? ", " : "", fields[f].name);
+}
+
 static long word_count(activ_rq_field f)
 {
     long n = 0;

@@ -14,6 +14,20 @@
 
 /* ---------------------------------------------------------------- the query string */
 
+/* The field named key, with its JSON Pointer in path; or -1 with err naming the fields. */
+static int find_field(const char *key, char *path, size_t n, activ_error *err)
+{
+    snprintf(path, n, "/%.60s", key);
+    int f = activ_rules_field_find(key);
+    if (f < 0) {
+        char names[256];
+        activ_rules_field_list(names, sizeof names);
+        activ_error_set(err, ACTIV_E_REQUEST, path, "unknown field \"%.60s\"; /recommend takes %s",
+                        key, names);
+    }
+    return f;
+}
+
 static int hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
@@ -87,15 +101,9 @@ static activ_status query_from_string(const char *qs, activ_rules_query *q, acti
                                        "\"%.*s\"",
                                        (int)(klen < MAX_SHOWN ? klen : MAX_SHOWN), qs);
             char path[80];
-            snprintf(path, sizeof path, "/%.60s", key);
-            int f = activ_rules_field_find(key);
+            int f = find_field(key, path, sizeof path, err);
             if (f < 0)
-                return activ_error_set(err, ACTIV_E_REQUEST, path,
-                                       "unknown field \"%.60s\"; /recommend takes layer, task, "
-                                       "exclusive, output_range, depth, batch_norm, "
-                                       "dead_neurons, high_learning_rate, vanishing_gradients, "
-                                       "architecture, compute, self_normalizing",
-                                       key);
+                return err->status;
             if (activ_rules_query_has(q, (activ_rq_field)f))
                 return activ_error_set(err, ACTIV_E_REQUEST, path, "%s is given twice", key);
             if (!eq)
@@ -125,15 +133,9 @@ static activ_status query_from_json(json_t *root, activ_rules_query *q, activ_er
     json_object_foreach(root, key, v)
     {
         char path[80];
-        snprintf(path, sizeof path, "/%.60s", key);
-        int f = activ_rules_field_find(key);
+        int f = find_field(key, path, sizeof path, err);
         if (f < 0)
-            return activ_error_set(err, ACTIV_E_REQUEST, path,
-                                   "unknown field \"%.60s\"; /recommend takes layer, task, "
-                                   "exclusive, output_range, depth, batch_norm, dead_neurons, "
-                                   "high_learning_rate, vanishing_gradients, architecture, "
-                                   "compute, self_normalizing",
-                                   key);
+            return err->status;
         if (json_is_null(v)) /* null: not given */
             continue;
         const activ_rq_field_spec *s = activ_rules_field((activ_rq_field)f);

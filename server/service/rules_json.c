@@ -196,11 +196,10 @@ static activ_status cond_from_json(loader *ld, json_t *c, uint32_t *handle, acti
         return st;
     int f = json_is_string(field) ? activ_rules_field_find(json_string_value(field)) : -1;
     if (f < 0) {
+        char names[256];
+        activ_rules_field_list(names, sizeof names);
         old = push(ld, "field");
-        st = fail(ld, err, NULL,
-                  "field must name a query field: layer, task, exclusive, output_range, depth, "
-                  "batch_norm, dead_neurons, high_learning_rate, vanishing_gradients, "
-                  "architecture, compute, self_normalizing");
+        st = fail(ld, err, NULL, "field must name a query field: %s", names);
         pop(ld, old);
         return st;
     }
