@@ -42,7 +42,7 @@ bool activ_decode_out_of_memory(const json_error_t *jerr)
     return json_error_code(jerr) == json_error_out_of_memory || jerr->text[0] == '\0';
 }
 
-json_t *activ_decode_object(const activ_request *req, activ_response *res)
+json_t *activ_decode_object(const activ_request *req, const char *example, activ_response *res)
 {
     if (activ_decode_nesting(req->body ? req->body : "", req->body_len, ACTIV_DECODE_MAX_DEPTH) >
         ACTIV_DECODE_MAX_DEPTH) {
@@ -74,8 +74,7 @@ json_t *activ_decode_object(const activ_request *req, activ_response *res)
     if (!json_is_object(root)) {
         json_decref(root);
         activ_service_error_response(res, ACTIV_CODE_INVALID_JSON, NULL,
-                                     "the body must be a JSON object, like {\"activation\": "
-                                     "\"relu\", \"x\": [1, 2]}");
+                                     "the body must be a JSON object, like %s", example);
         return NULL;
     }
     return root;
@@ -285,7 +284,7 @@ bool activ_decode_eval(const activ_request *req, bool differentiate, activ_eval_
                        activ_response *res)
 {
     memset(r, 0, sizeof *r);
-    r->root = activ_decode_object(req, res);
+    r->root = activ_decode_object(req, "{\"activation\": \"relu\", \"x\": [1, 2]}", res);
     if (!r->root)
         return false;
     activ_error err;

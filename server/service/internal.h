@@ -94,8 +94,9 @@ size_t activ_decode_nesting(const char *s, size_t len, size_t limit);
 
 /* decode.c: parses a request body as one JSON object (nesting at most ACTIV_DECODE_MAX_DEPTH,
  * duplicate keys rejected, integers read as reals). On failure fills *res (400 invalid_json,
- * or 422 for a number beyond the double range) and returns NULL; otherwise a new reference. */
-json_t *activ_decode_object(const activ_request *req, activ_response *res);
+ * or 422 for a number beyond the double range; `example` is a body to show in the message when
+ * it is not an object) and returns NULL; otherwise a new reference. */
+json_t *activ_decode_object(const activ_request *req, const char *example, activ_response *res);
 
 /* decode.c: whether json_loadb failed for want of memory (not a fault of the input). */
 bool activ_decode_out_of_memory(const json_error_t *jerr);

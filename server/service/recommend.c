@@ -330,7 +330,8 @@ void activ_recommend_post(const activ_service *svc, const activ_request *req, ac
                                      "the query string empty (or use GET)");
         return;
     }
-    json_t *root = activ_decode_object(req, res);
+    json_t *root =
+        activ_decode_object(req, "{\"layer\": \"output\", \"task\": \"multiclass\"}", res);
     if (!root)
         return;
     activ_status st = query_from_json(root, &q, &err);
