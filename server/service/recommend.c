@@ -1,6 +1,7 @@
 /* recommend.c -- GET and POST /recommend: query fields in, ranked advice with reasons out (service)
  */
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,11 +155,9 @@ static activ_status query_from_json(json_t *root, activ_rules_query *q, activ_er
             case ACTIV_RQ_INT: {
                 /* numbers arrive as doubles (the decoder reads integers as reals) */
                 double d = json_number_value(v);
-                typed = json_is_number(v) && d == (double)(long)d;
-                if (typed && d >= (double)s->lo - 1 && d <= (double)s->hi + 1)
-                    value = (long)d;
-                else
-                    value = s->lo - 1;
+                typed = json_is_number(v) && d == floor(d);
+                /* convert only what is in range: a double beyond long's range has no long */
+                value = typed && d >= (double)s->lo && d <= (double)s->hi ? (long)d : s->lo - 1;
                 break;
             }
         }
