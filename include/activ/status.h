@@ -41,6 +41,10 @@ activ_status activ_error_set(activ_error *err, activ_status st, const char *path
  * msgsz is 0. For the one-line messages of start-up failures. */
 void activ_message_set(char *msg, size_t msgsz, const char *fmt, ...) ACTIV_PRINTF(3, 4);
 
+/* Appends "/" and `token` to the JSON Pointer in buf (size bytes, NUL-terminated), escaping
+ * '~' as "~0" and '/' as "~1" (RFC 6901); what does not fit is cut, never inside an escape. */
+void activ_pointer_append(char *buf, size_t size, const char *token);
+
 /* Resets `err` to ACTIV_OK with empty path and message. */
 void activ_error_clear(activ_error *err);
 

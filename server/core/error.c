@@ -74,3 +74,23 @@ void activ_assert_fail(const char *cond, const char *file, int line)
     fprintf(stderr, "activ: assertion failed: %s (%s:%d)\n", cond, file, line);
     abort();
 }
+
+void activ_pointer_append(char *buf, size_t size, const char *token)
+{
+    size_t n = strlen(buf);
+    if (n + 1 >= size)
+        return;
+    buf[n++] = '/';
+    for (const char *c = token; *c; c++) {
+        bool escape = *c == '~' || *c == '/';
+        if (n + (escape ? 2 : 1) >= size)
+            break;
+        if (escape) {
+            buf[n++] = '~';
+            buf[n++] = *c == '~' ? '0' : '1';
+        } else {
+            buf[n++] = *c;
+        }
+    }
+    buf[n] = '\0';
+}

@@ -11,16 +11,8 @@
 /* "/params/<name>" with the name escaped as a JSON Pointer token (~ -> ~0, / -> ~1). */
 static void param_path(char *buf, size_t size, const char *name)
 {
-    size_t n = (size_t)snprintf(buf, size, "/params/");
-    for (const char *c = name; *c && n + 3 < size; c++) {
-        if (*c == '~' || *c == '/') {
-            buf[n++] = '~';
-            buf[n++] = *c == '~' ? '0' : '1';
-        } else {
-            buf[n++] = *c;
-        }
-    }
-    buf[n < size ? n : size - 1] = '\0';
+    snprintf(buf, size, "/params");
+    activ_pointer_append(buf, size, name);
 }
 
 static int spec_index(const activ_catalog_entry *e, const char *name)

@@ -229,8 +229,8 @@ static activ_status decode_fields(json_t *root, bool differentiate, activ_eval_r
         bool known = strcmp(key, "activation") == 0 || strcmp(key, "params") == 0 ||
                      strcmp(key, "x") == 0 || (differentiate && strcmp(key, "grad_output") == 0);
         if (!known) {
-            char path[128];
-            snprintf(path, sizeof path, "/%.100s", key);
+            char path[128] = "";
+            activ_pointer_append(path, sizeof path, key);
             return activ_error_set(err, ACTIV_E_REQUEST, path,
                                    "unknown field \"%.100s\"; the body takes activation, "
                                    "params, x%s",

@@ -18,7 +18,8 @@
 /* The field named key, with its JSON Pointer in path; or -1 with err naming the fields. */
 static int find_field(const char *key, char *path, size_t n, activ_error *err)
 {
-    snprintf(path, n, "/%.60s", key);
+    path[0] = '\0';
+    activ_pointer_append(path, n, key);
     int f = activ_rules_field_find(key);
     if (f < 0) {
         char names[256];

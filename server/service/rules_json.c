@@ -40,18 +40,8 @@ static activ_status fail(loader *ld, activ_error *err, const char *suffix, const
  * the old length, for pop(). */
 static size_t push(loader *ld, const char *token)
 {
-    size_t old = strlen(ld->path), n = old;
-    if (n + 1 < sizeof ld->path)
-        ld->path[n++] = '/';
-    for (const char *c = token; *c && n + 2 < sizeof ld->path; c++) {
-        if (*c == '~' || *c == '/') {
-            ld->path[n++] = '~';
-            ld->path[n++] = *c == '~' ? '0' : '1';
-        } else {
-            ld->path[n++] = *c;
-        }
-    }
-    ld->path[n] = '\0';
+    size_t old = strlen(ld->path);
+    activ_pointer_append(ld->path, sizeof ld->path, token);
     return old;
 }
 

@@ -377,6 +377,7 @@ START_TEST(bad_queries_get_422_with_the_fields_path)
         const char *query, *path, *message;
     } table[] = {
         {"lyer=output", "/lyer", "unknown field \"lyer\""},
+        {"a~b%2Fc=1", "/a~0b~1c", "unknown field \"a~b/c\""}, /* found by fuzz_query */
         {"layer=outptu", "/layer", "layer must be one of hidden, output"},
         {"layer=Output", "/layer", "layer must be one of hidden, output"},
         {"layer=", "/layer", "layer must be one of hidden, output"},
@@ -434,6 +435,7 @@ START_TEST(bad_bodies_get_the_right_status_and_path)
         {"{\"exclusive\": \"true\"}", 422, "invalid_request", "/exclusive"},
         {"{\"exclusive\": 1}", 422, "invalid_request", "/exclusive"},
         {"{\"layer\": \"output\", \"lyer\": 1}", 422, "invalid_request", "/lyer"},
+        {"{\"a~b\": 1}", 422, "invalid_request", "/a~0b"}, /* found by fuzz_service */
         {"{\"layer\": \"a\", \"layer\": \"b\"}", 400, "invalid_json", NULL},
         {"[1]", 400, "invalid_json", NULL},
         {"{", 400, "invalid_json", NULL},
