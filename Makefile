@@ -7,6 +7,8 @@
 #   make check           test + format-check + check-headers + check-layers
 #   make bench           core micro-benchmark (ns per element against a naive libm loop)
 #   make valgrind        unit tests under valgrind memcheck
+#   make fuzz            libFuzzer targets (clang), FUZZ_SECONDS=60 each; `make test` replays
+#                        their corpora (tests/fuzz/corpus/) in the ordinary build
 #   make format | format-check | clean
 
 .DEFAULT_GOAL := all
@@ -151,15 +153,15 @@ test: deps-test
 # Tests run from the repository root (they read tests/data/). CK_FORK stays on: a crash in
 # one test is reported, not fatal to the suite.
 test-unit: $(UNIT_BINS) $(SERVER) $(CLIENT)
-	@passed=0; failed=0; for t in $(UNIT_BINS); do \
+	@passed=0; failed=0; for t in $(UNIT_BINS) $(REPLAY_BINS); do \
 	    echo "== $$t"; \
 	    if ACTIV_CLIENT=$(CLIENT) ACTIV_SERVER=$(SERVER) $$t; then passed=$$((passed + 1)); else failed=$$((failed + 1)); fi; \
 	done; \
 	echo "suites: $$passed passed, $$failed failed"; [ $$failed = 0 ]
 
 valgrind: deps-test
-	@$(MAKE) --no-print-directory $(UNIT_BINS)
-	@failed=0; for t in $(UNIT_BINS); do \
+	@$(MAKE) --no-print-directory $(UNIT_BINS) $(REPLAY_BINS)
+	@failed=0; for t in $(UNIT_BINS) $(REPLAY_BINS); do \
 	    echo "== valgrind $$t"; \
 	    CK_FORK=no valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	        $$t >/dev/null || failed=1; \
@@ -211,3 +213,68 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------- fuzzing
+# libFuzzer targets, one per tests/fuzz/fuzz_<target>.c (STYLE.md section 9). `make fuzz`
+# builds each with clang under ASan and UBSan and runs it for FUZZ_SECONDS with the
+# dictionary, on a copy of its seed corpus in build/fuzz/corpus/<target>/, so what it finds
+# stays out of git; crashing inputs go to build/fuzz/artifacts/<target>/ and make fails.
+# libFuzzer comes with Debian's libclang-rt-dev (libclang-rt-14-dev on Debian 12).
+# Keeping what a run found: build/fuzz/fuzz_X -merge=1 tests/fuzz/corpus/X build/fuzz/corpus/X
+# The same targets, linked with replay.c by $(CC), replay the checked-in corpus in every
+# `make test` (REPLAY_BINS run among the unit suites).
+#
+#   make fuzz                                    every target for 60 s
+#   make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS=rules FUZZ_FLAGS=-jobs=2
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS   ?=
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+FUZZ_DIR     := build/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS   = -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -Iinclude -O1 -g $(WARN) \
+                $(PC_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(CORE_SRC) $(SERVICE_SRC)) \
+                $(FUZZ_DIR)/gen/openapi_yaml.o $(FUZZ_DIR)/gen/default_rules.o
+FUZZ_BINS    := $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_TARGETS))
+REPLAY_BINS  := $(patsubst %,$(BUILD)/fuzz/replay_%,$(FUZZ_NAMES))
+
+.PHONY: fuzz
+
+# clang's -Wdouble-promotion flags glibc's NAN (a float constant) where the server sources
+# store it in a double, which gcc does not: off for them, on for the fuzz targets.
+$(FUZZ_DIR)/obj/server/%.o: FUZZ_LIB_WARN := -Wno-double-promotion
+
+$(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_LIB_WARN) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_DIR)/gen/openapi_yaml.c: api/openapi.yaml
+	$(call embed,$<,activ_openapi_yaml)
+$(FUZZ_DIR)/gen/default_rules.c: server/rules/default.json
+	$(call embed,$<,activ_rules_default_json)
+$(FUZZ_DIR)/gen/%.o: $(FUZZ_DIR)/gen/%.c
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ $(LIBS_SERVICE) $(LIBS_CORE)
+
+$(BUILD)/fuzz/replay_%: $(BUILD)/tests/fuzz/replay.o $(BUILD)/tests/fuzz/fuzz_%.o $(ALL_LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(ACTIV_LDFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+test-unit: $(REPLAY_BINS)
+
+fuzz: $(FUZZ_BINS)
+	@failed=""; for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/artifacts/$$t; \
+	    cp tests/fuzz/corpus/$$t/* $(FUZZ_DIR)/corpus/$$t/; \
+	    echo "== fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	    $(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+	        -dict=tests/fuzz/activ.dict -artifact_prefix=$(FUZZ_DIR)/artifacts/$$t/ \
+	        $(FUZZ_FLAGS) $(FUZZ_DIR)/corpus/$$t || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then \
+	    echo "fuzz: crash in:$$failed (inputs in $(FUZZ_DIR)/artifacts/)"; exit 1; \
+	fi; echo "fuzz: $(FUZZ_TARGETS): no crash in $(FUZZ_SECONDS) s each"
