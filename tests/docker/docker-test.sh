@@ -16,7 +16,8 @@
 #  2. image: docker/Dockerfile built; the container runs activd as PID 1 and non-root,
 #     its HEALTHCHECK passes, /healthz, /evaluate and /differentiate answer exactly
 #     through the published port, `stop` ends it with exit 0 in under 2 s; a second
-#     container configured by ACTIV_* variables (port, body limit, threads) obeys them.
+#     container configured by ACTIV_* variables (port, body limit, threads) obeys them,
+#     read-only and without capabilities as the Kubernetes Deployment runs it.
 #  3. compose: docker/compose.yaml up with 3 replicas behind nginx on a free port; the
 #     body limit on both sides of 1 MiB through nginx; 600 distinct requests (tests/
 #     docker/load.py) with every answer checked, one replica killed (SIGKILL) after 200
@@ -207,10 +208,13 @@ ok "stop: SIGTERM, drained, exit code $code in $stop_ms ms"
 figure "docker stop: exit code $code in $stop_ms ms"
 podman rm -f -t 0 "$name" > /dev/null 2>&1
 
-# The ACTIV_* variables reach activd, and the HEALTHCHECK follows ACTIV_PORT.
+# The ACTIV_* variables reach activd, and the HEALTHCHECK follows ACTIV_PORT; all of it
+# within the restrictions docker/k8s/deployment.yaml sets (read-only root, no
+# capabilities, no privilege gain, its memory limit).
 port=$(free_port)
 name=activ-test-$RUN-configured
 podman run -d --name "$name" --label "$LABEL" -p "127.0.0.1:$port:9090" \
+    --read-only --cap-drop ALL --security-opt no-new-privileges --memory 256m \
     -e ACTIV_PORT=9090 -e ACTIV_MAX_BODY=1000 -e ACTIV_THREADS=1 "$TAG" > /dev/null 2> "$LOGS/run.err" ||
     { cat "$LOGS/run.err"; fail "podman run -e ACTIV_PORT=9090 ..."; }
 wait_url "http://127.0.0.1:$port/healthz" 30 || { podman logs "$name"; fail "ACTIV_PORT=9090: no answer"; }
@@ -243,10 +247,12 @@ ok "compose up: nginx answers on $url after $(($(date +%s) - t)) s"
 mapfile -t replicas < <(project_containers activd)
 [ ${#replicas[@]} = 3 ] || fail "${#replicas[@]} activd replicas, want 3"
 for c in "${replicas[@]}"; do
-    s=$(podman inspect -f '{{.State.Status}} {{.State.Health.Status}}' "$c")
-    [ "$s" = "running healthy" ] || fail "replica $c is $s"
+    s="$(podman inspect -f '{{.State.Status}} {{.State.Health.Status}} {{.HostConfig.ReadonlyRootfs}}' "$c")"
+    s="$s $(podman exec "$c" awk '/^(CapBnd|NoNewPrivs):/ { print $2 }' /proc/1/status | tr '\n' ' ')"
+    [ "$s" = "running healthy true 0000000000000000 1 " ] ||
+        fail "replica $c: $s (want: running healthy, read-only root, no capabilities in its bounding set, no new privileges)"
 done
-ok "3 activd replicas, running and healthy"
+ok "3 activd replicas, running and healthy, read-only and without capabilities"
 expect "through nginx: GET /healthz" GET "$url/healthz" "" 200 '{"status":"ok"}'
 body=$(python3 -c 'b = "{\"activation\":\"relu\",\"x\":[1]}"; print(b + " " * (1048576 - len(b)))')
 printf '%s' "$body" > "$LOGS/body-1MiB.json"
