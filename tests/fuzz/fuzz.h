@@ -20,6 +20,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* jansson's hash seed: fixed, so that a crashing input replays the same way everywhere. */
 #define FUZZ_JSON_SEED 0x61637476u
 
+/* The service with the built-in rules, built on the first call (jansson's hash seeded first, so
+ * runs repeat) and freed at exit; aborts if it cannot be built. */
+static activ_service *fuzz_built_service;
+
+static inline void fuzz_free_service(void)
+{
+    activ_service_free(fuzz_built_service);
+    fuzz_built_service = NULL;
+}
+
+static inline activ_service *fuzz_service_once(const char *target)
+{
+    if (fuzz_built_service)
+        return fuzz_built_service;
+    json_object_seed(FUZZ_JSON_SEED);
+    activ_error err;
+    if (activ_service_new(NULL, &fuzz_built_service, &err) != ACTIV_OK) {
+        fprintf(stderr, "%s: cannot build the service: %s\n", target, err.message);
+        abort();
+    }
+    atexit(fuzz_free_service);
+    return fuzz_built_service;
+}
+
 /* The statuses the API answers with (SPEC section 2). 500 never, and 503 only when out of
  * memory, which a fuzzer never is: ASan aborts a failing malloc instead of returning NULL. */
 static inline bool fuzz_status_known(int status)

@@ -13,25 +13,11 @@
 
 static activ_service *service;
 
-static void free_service(void)
-{
-    activ_service_free(service);
-    service = NULL;
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    if (service)
-        return 0;
-    json_object_seed(FUZZ_JSON_SEED);
-    activ_error err;
-    if (activ_service_new(NULL, &service, &err) != ACTIV_OK) {
-        fprintf(stderr, "fuzz_query: cannot build the service: %s\n", err.message);
-        abort();
-    }
-    atexit(free_service);
+    service = fuzz_service_once("fuzz_query");
     return 0;
 }
 

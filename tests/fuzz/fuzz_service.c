@@ -35,25 +35,11 @@ enum {
 
 static activ_service *service;
 
-static void free_service(void)
-{
-    activ_service_free(service);
-    service = NULL;
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    if (service)
-        return 0;
-    json_object_seed(FUZZ_JSON_SEED);
-    activ_error err;
-    if (activ_service_new(NULL, &service, &err) != ACTIV_OK) {
-        fprintf(stderr, "fuzz_service: cannot build the service: %s\n", err.message);
-        abort();
-    }
-    atexit(free_service);
+    service = fuzz_service_once("fuzz_service");
     return 0;
 }
 
