@@ -38,8 +38,9 @@ size_t activ_decode_nesting(const char *s, size_t len, size_t limit)
 bool activ_decode_out_of_memory(const json_error_t *jerr)
 {
     /* jansson 2.14 returns from json_loadb without filling the error when it cannot allocate
-     * its lexer's buffer: the text stays empty, which no parse error leaves. */
-    return json_error_code(jerr) == json_error_out_of_memory || jerr->text[0] == '\0';
+     * its lexer's buffer: the text stays empty, which no parse error leaves, and the code
+     * byte is never written (so it is read only when there is a text). */
+    return jerr->text[0] == '\0' || json_error_code(jerr) == json_error_out_of_memory;
 }
 
 json_t *activ_decode_object(const activ_request *req, const char *example, activ_response *res)
