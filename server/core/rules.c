@@ -438,6 +438,7 @@ typedef struct placeholder {
     activ_rq_field field; /* FIELD; MAXGRAD_POW: the exponent */
     const activ_catalog_entry *fn;
     double x;
+    double p[ACTIV_MAX_PARAMS]; /* DF, F: fn's default parameters */
 } placeholder;
 
 /* Parses the placeholder between braces, s[0..len). Returns false with a message in err. */
@@ -521,6 +522,14 @@ static bool parse_placeholder(const char *s, size_t len, placeholder *ph, activ_
                             buf, arg, at ? ":" : "", at ? at + 1 : "", buf);
             return false;
         }
+        activ_bound_fn b;
+        activ_error why;
+        if (activ_params_bind(ph->fn, NULL, 0, &b, &why) != ACTIV_OK) {
+            activ_error_set(err, ACTIV_E_REQUEST, NULL, "placeholder {%s:%s:...}: %s", buf, arg,
+                            why.message);
+            return false;
+        }
+        memcpy(ph->p, b.p, sizeof ph->p);
         return true;
     }
     activ_error_set(err, ACTIV_E_REQUEST, NULL,
@@ -574,13 +583,8 @@ static void put_placeholder(const placeholder *ph, const activ_rules_query *q, c
             return;
         case PH_DF:
         case PH_F: {
-            activ_bound_fn b;
-            activ_error ignored;
-            /* checked at load: elementwise functions bind with their defaults */
-            if (activ_params_bind(ph->fn, NULL, 0, &b, &ignored) != ACTIV_OK)
-                b.p[0] = b.p[1] = b.p[2] = NAN;
-            double v = ph->kind == PH_DF ? activ_math_df(ph->fn->id, b.p, ph->x)
-                                         : activ_math_f(ph->fn->id, b.p, ph->x);
+            double v = ph->kind == PH_DF ? activ_math_df(ph->fn->id, ph->p, ph->x)
+                                         : activ_math_f(ph->fn->id, ph->p, ph->x);
             put_number(buf, n, used, 3, v);
             return;
         }
@@ -662,8 +666,10 @@ static bool valid_id(const char *id)
     return true;
 }
 
+/* Checks action i of a rule; for a RECOMMEND, stores in *bound the parameters it will use
+ * (its own, or the function's defaults). */
 static activ_status check_action(const activ_rules *r, const activ_rule_action *a, uint32_t when,
-                                 size_t i, activ_error *err)
+                                 size_t i, activ_bound_fn *bound, activ_error *err)
 {
     char path[64];
     snprintf(path, sizeof path, "/then/%zu", i);
@@ -685,9 +691,8 @@ static activ_status check_action(const activ_rules *r, const activ_rule_action *
         }
     }
     if (a->kind == ACTIV_ACT_RECOMMEND && !a->params) {
-        activ_bound_fn b;
         activ_error e;
-        if (activ_params_bind(activ_catalog_get(a->fn), NULL, 0, &b, &e) != ACTIV_OK) {
+        if (activ_params_bind(activ_catalog_get(a->fn), NULL, 0, bound, &e) != ACTIV_OK) {
             snprintf(path, sizeof path, "/then/%zu", i);
             return activ_error_set(err, ACTIV_E_REQUEST, path, "recommending %s needs params: %s",
                                    activ_catalog_get(a->fn)->name, e.message);
@@ -739,8 +744,11 @@ activ_status activ_rules_add(activ_rules *r, const char *id, const char *text, c
     if (n == 0 || n > ACTIV_RULES_MAX_ACTIONS)
         return activ_error_set(err, ACTIV_E_REQUEST, "/then", "a rule has 1 to %d actions",
                                ACTIV_RULES_MAX_ACTIONS);
+    activ_bound_fn bound[ACTIV_RULES_MAX_ACTIONS];
     for (size_t i = 0; i < n; i++) {
-        st = check_action(r, &actions[i], when, i, err);
+        if (actions[i].params)
+            bound[i] = *actions[i].params;
+        st = check_action(r, &actions[i], when, i, &bound[i], err);
         if (st != ACTIV_OK)
             return st;
     }
@@ -758,13 +766,10 @@ activ_status activ_rules_add(activ_rules *r, const char *id, const char *text, c
         action_rec *a = &acts[made];
         memset(a, 0, sizeof *a);
         a->pub = actions[made];
-        if (actions[made].params)
-            a->params = *actions[made].params;
-        else if (a->pub.kind == ACTIV_ACT_RECOMMEND) /* the defaults: checked to bind above */
-            ok = activ_params_bind(activ_catalog_get(a->pub.fn), NULL, 0, &a->params, err) ==
-                 ACTIV_OK;
-        if (a->pub.kind == ACTIV_ACT_RECOMMEND)
+        if (a->pub.kind == ACTIV_ACT_RECOMMEND) {
+            a->params = bound[made];
             a->pub.params = &a->params;
+        }
         a->text = actions[made].text ? dup_str(actions[made].text) : NULL;
         if (actions[made].text && !a->text)
             ok = false;
