@@ -66,25 +66,24 @@ static bool unescape(const char *s, size_t len, char *out, size_t n)
     return true;
 }
 
-/* A value given as text (the query string) into the field's core value. */
-static void parse_text(activ_rq_field f, const char *v, long *out)
+/* A value given as text (the query string) as the field's core value; a value outside the
+ * field's domain (-1, or below an integer field's range) when the text is not one, so that
+ * activ_rules_query_set() names what is allowed. */
+static long parse_text(activ_rq_field f, const char *v)
 {
     const activ_rq_field_spec *s = activ_rules_field(f);
     switch (s->type) {
         case ACTIV_RQ_ENUM:
-            *out = activ_rules_word_find(f, v);
-            return; /* -1 when unknown: out of the domain */
+            return activ_rules_word_find(f, v);
         case ACTIV_RQ_BOOL:
-            *out = strcmp(v, "true") == 0 ? 1 : strcmp(v, "false") == 0 ? 0 : -1;
-            return;
+            return strcmp(v, "true") == 0 ? 1 : strcmp(v, "false") == 0 ? 0 : -1;
         case ACTIV_RQ_INT: {
             size_t n = strlen(v);
             bool digits = n > 0 && n <= MAX_DIGITS && strspn(v, "0123456789") == n;
-            /* anything else is out of range, and the core names the range */
-            *out = digits ? strtol(v, NULL, 10) : s->lo - 1;
-            return;
+            return digits ? strtol(v, NULL, 10) : s->lo - 1;
         }
     }
+    return -1;
 }
 
 /* Parses "layer=output&depth=3" into q. Empty pairs ("a=1&&b=2") are skipped. */
@@ -115,9 +114,8 @@ static activ_status query_from_string(const char *qs, activ_rules_query *q, acti
             if (!unescape(eq + 1, vlen, value, sizeof value))
                 return activ_error_set(err, ACTIV_E_REQUEST, path,
                                        "the value of %s is malformed or too long", key);
-            long v = -1;
-            parse_text((activ_rq_field)f, value, &v);
-            activ_status st = activ_rules_query_set(q, (activ_rq_field)f, v, err);
+            activ_status st = activ_rules_query_set(q, (activ_rq_field)f,
+                                                    parse_text((activ_rq_field)f, value), err);
             if (st != ACTIV_OK)
                 return st;
         }
