@@ -129,7 +129,11 @@ $(CLIENT): $(call obj,$(wildcard client/*.c))
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(ALL_LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(ACTIV_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_CHECK) $(LIBS_CURL) $(ALL_LDLIBS)
+	$(CC) $(ACTIV_LDFLAGS) $(TEST_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_CHECK) $(LIBS_CURL) $(ALL_LDLIBS)
+
+# test_alloc fails the Nth allocation of the server's libraries: the linker routes their
+# malloc/calloc/realloc/free through the suite's __wrap_ functions.
+$(BUILD)/tests/test_alloc: TEST_LDFLAGS := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free
 
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(CORE_LIB)
 	@mkdir -p $(@D)

@@ -35,12 +35,46 @@ size_t activ_decode_nesting(const char *s, size_t len, size_t limit)
     return max;
 }
 
-bool activ_decode_out_of_memory(const json_error_t *jerr)
+/* Whether an allocation of jansson's failed in this thread since the last activ_decode_load()
+ * began. Thread-local, so that the HTTP threads do not see each other's failures: the one
+ * piece of mutable state in the service, and only ever written by the thread it belongs to. */
+static _Thread_local bool json_alloc_failed;
+
+static void *watched_malloc(size_t n)
 {
-    /* jansson 2.14 returns from json_loadb without filling the error when it cannot allocate
-     * its lexer's buffer: the text stays empty, which no parse error leaves, and the code
-     * byte is never written (so it is read only when there is a text). */
-    return jerr->text[0] == '\0' || json_error_code(jerr) == json_error_out_of_memory;
+    void *p = malloc(n);
+    if (!p)
+        json_alloc_failed = true;
+    return p;
+}
+
+void activ_decode_watch_allocations(void)
+{
+    json_set_alloc_funcs(watched_malloc, free);
+}
+
+json_t *activ_decode_load(const char *bytes, size_t len, size_t flags, json_error_t *jerr,
+                          bool *nomem)
+{
+    json_malloc_t m;
+    json_free_t f;
+    json_get_alloc_funcs(&m, &f);
+    json_alloc_failed = false;
+    json_t *root = json_loadb(bytes, len, flags, jerr);
+    /* jansson 2.14 returns without filling jerr when it cannot allocate its lexer's buffer:
+     * the text stays empty, which no parse error leaves (the code byte is not written, so it
+     * is read only when there is a text). That holds whatever allocator is installed, as in
+     * tests that install their own. */
+    bool failed =
+        m == watched_malloc
+            ? json_alloc_failed
+            : !root && (jerr->text[0] == '\0' || json_error_code(jerr) == json_error_out_of_memory);
+    if (failed) {
+        json_decref(root);
+        root = NULL;
+    }
+    *nomem = failed;
+    return root;
 }
 
 json_t *activ_decode_object(const activ_request *req, const char *example, activ_response *res)
@@ -55,10 +89,12 @@ json_t *activ_decode_object(const activ_request *req, const char *example, activ
     json_error_t jerr;
     /* json_loadb, not json_loads: a NUL byte inside the body must not end it early.
      * Integers become reals so that 1e20 written as an integer still parses. */
-    json_t *root = json_loadb(req->body ? req->body : "", req->body_len,
-                              JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &jerr);
+    bool nomem;
+    json_t *root =
+        activ_decode_load(req->body ? req->body : "", req->body_len,
+                          JSON_REJECT_DUPLICATES | JSON_DECODE_INT_AS_REAL, &jerr, &nomem);
     if (!root) {
-        if (activ_decode_out_of_memory(&jerr)) {
+        if (nomem) {
             activ_service_set_overloaded(res);
         } else if (json_error_code(&jerr) == json_error_numeric_overflow) {
             activ_service_error_response(res, ACTIV_CODE_INVALID_REQUEST, NULL,

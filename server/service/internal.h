@@ -98,8 +98,18 @@ size_t activ_decode_nesting(const char *s, size_t len, size_t limit);
  * it is not an object) and returns NULL; otherwise a new reference. */
 json_t *activ_decode_object(const activ_request *req, const char *example, activ_response *res);
 
-/* decode.c: whether json_loadb failed for want of memory (not a fault of the input). */
-bool activ_decode_out_of_memory(const json_error_t *jerr);
+/* decode.c: makes jansson allocate through a function that notes each failure, so that
+ * activ_decode_load() can tell a parse that ran out of memory from any other outcome. Sets
+ * jansson's process-wide allocator: call before threads use jansson (activ_service_new and
+ * activ_rules_from_json do). */
+void activ_decode_watch_allocations(void);
+
+/* decode.c: json_loadb(bytes, len, flags, jerr), except that a parse during which an
+ * allocation failed returns NULL with *nomem set, whatever jansson made of it: jansson 2.14
+ * drops a byte it cannot store in its lexer's buffer (so a token can silently lose a digit)
+ * and reports a string it cannot allocate as a syntax error. *nomem is false otherwise. */
+json_t *activ_decode_load(const char *bytes, size_t len, size_t flags, json_error_t *jerr,
+                          bool *nomem);
 
 /* The service's rule set (for /recommend). */
 const activ_rules *activ_service_rules(const activ_service *svc);

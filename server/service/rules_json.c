@@ -36,6 +36,17 @@ static activ_status fail(loader *ld, activ_error *err, const char *suffix, const
     return activ_error_set(err, ACTIV_E_REQUEST, path, "%s", msg);
 }
 
+/* A refusal of the core's rule builder (in `why`), placed at the loader's path plus `suffix`;
+ * running out of memory is passed on as it is, not blamed on the file. */
+static activ_status relay(loader *ld, activ_error *err, const activ_error *why, const char *suffix)
+{
+    if (why->status == ACTIV_E_NOMEM) {
+        *err = *why;
+        return ACTIV_E_NOMEM;
+    }
+    return fail(ld, err, suffix, "%s", why->message);
+}
+
 /* Appends "/<token>" to the loader's path (escaping ~ and / as JSON Pointer says) and returns
  * the old length, for pop(). */
 static size_t push(loader *ld, const char *token)
@@ -175,7 +186,7 @@ static activ_status cond_from_json(loader *ld, json_t *c, uint32_t *handle, acti
         }
         rc.kids = kids;
         if (st == ACTIV_OK && activ_rules_add_cond(ld->rules, &rc, handle, err) != ACTIV_OK)
-            st = fail(ld, err, NULL, "%s", err->message);
+            st = relay(ld, err, err, NULL);
         pop(ld, old);
         return st;
     }
@@ -215,7 +226,7 @@ static activ_status cond_from_json(loader *ld, json_t *c, uint32_t *handle, acti
         st = operand(ld, rc.field, arg, &rc.value, err);
     }
     if (st == ACTIV_OK && activ_rules_add_cond(ld->rules, &rc, handle, err) != ACTIV_OK)
-        st = fail(ld, err, NULL, "%s", err->message);
+        st = relay(ld, err, err, NULL);
     pop(ld, old);
     return st;
 }
@@ -413,13 +424,7 @@ static activ_status rule_from_json(loader *ld, json_t *o, activ_error *err)
     st = activ_rules_add(ld->rules, json_string_value(id),
                          json_string_value(json_object_get(o, "text")),
                          json_string_value(json_object_get(o, "source")), when, acts, n, &why);
-    if (st == ACTIV_OK)
-        return st;
-    if (st == ACTIV_E_NOMEM) {
-        *err = why;
-        return st;
-    }
-    return fail(ld, err, why.path, "%s", why.message);
+    return st == ACTIV_OK ? st : relay(ld, err, &why, why.path);
 }
 
 /* ---------------------------------------------------------------- files */
@@ -433,9 +438,11 @@ activ_status activ_rules_from_json(const char *bytes, size_t len, activ_rules **
                                "the file nests arrays and objects deeper than %d levels",
                                MAX_FILE_DEPTH);
     json_error_t jerr;
-    json_t *root = json_loadb(bytes, len, JSON_REJECT_DUPLICATES, &jerr);
+    bool nomem;
+    activ_decode_watch_allocations();
+    json_t *root = activ_decode_load(bytes, len, JSON_REJECT_DUPLICATES, &jerr, &nomem);
     if (!root) {
-        if (activ_decode_out_of_memory(&jerr))
+        if (nomem)
             return activ_error_set(err, ACTIV_E_NOMEM, NULL, "out of memory reading the rules");
         return activ_error_set(err, ACTIV_E_REQUEST, NULL, "invalid JSON at line %d, column %d: %s",
                                jerr.line, jerr.column, jerr.text);

@@ -253,6 +253,7 @@ activ_status activ_service_new(const activ_rules *rules, activ_service **out, ac
     /* jansson seeds its hash function on first use; doing it here, before the HTTP threads
      * start, avoids a race between them (NOTES-mhd-jansson.md point 9). */
     json_object_seed(0);
+    activ_decode_watch_allocations();
 
     activ_service *svc = malloc(sizeof *svc);
     if (!svc)

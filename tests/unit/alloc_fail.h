@@ -1,4 +1,5 @@
-/* alloc_fail.h -- fail each of jansson's allocations in turn while the service answers */
+/* alloc_fail.h -- fail each of jansson's allocations in turn while the service answers
+ * (test_alloc.c fails our own allocations and jansson's together) */
 #ifndef ACTIV_TEST_ALLOC_FAIL_H
 #define ACTIV_TEST_ALLOC_FAIL_H
 
@@ -42,6 +43,9 @@ static inline size_t check_every_allocation_failure(const activ_service *svc,
                                                     const activ_request *req, int want,
                                                     int parse_status)
 {
+    json_malloc_t saved_malloc;
+    json_free_t saved_free;
+    json_get_alloc_funcs(&saved_malloc, &saved_free);
     json_set_alloc_funcs(counting_malloc, counting_free);
     size_t runs = 0;
     for (alloc_fail_at = 0;; alloc_fail_at++) {
@@ -68,7 +72,7 @@ static inline size_t check_every_allocation_failure(const activ_service *svc,
         if (!failed)
             break;
     }
-    json_set_alloc_funcs(malloc, free);
+    json_set_alloc_funcs(saved_malloc, saved_free);
     return runs;
 }
 
