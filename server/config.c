@@ -26,6 +26,7 @@
 #define DEFAULT_MAX_BODY        (1u << 20) /* 1 MiB */
 #define DEFAULT_MAX_CONNECTIONS 250u /* NOTES-mhd-jansson.md point 2: <= 125 per epoll thread */
 #define DEFAULT_TIMEOUT         30u
+#define DEFAULT_REQUEST_TIMEOUT 30u /* slowloris: a request must arrive whole within this */
 
 typedef enum option_id {
     OPT_HOST,
@@ -34,6 +35,8 @@ typedef enum option_id {
     OPT_MAX_BODY,
     OPT_MAX_CONNECTIONS,
     OPT_TIMEOUT,
+    OPT_REQUEST_TIMEOUT,
+    OPT_MAX_PER_IP,
     OPT_RULES,
     OPT_COUNT
 } option_id;
@@ -55,6 +58,14 @@ static const option options[] = {
                              .min = 1,
                              .max = MAX_CONNECTIONS_MAX},
     [OPT_TIMEOUT] = {.flag = "--timeout", .env = "ACTIV_TIMEOUT", .min = 1, .max = TIMEOUT_MAX},
+    [OPT_REQUEST_TIMEOUT] = {.flag = "--request-timeout",
+                             .env = "ACTIV_REQUEST_TIMEOUT",
+                             .min = 1,
+                             .max = TIMEOUT_MAX},
+    [OPT_MAX_PER_IP] = {.flag = "--max-connections-per-ip",
+                        .env = "ACTIV_MAX_CONNECTIONS_PER_IP",
+                        .min = 0,
+                        .max = MAX_CONNECTIONS_MAX},
     [OPT_RULES] = {.flag = "--rules", .env = "ACTIV_RULES", .is_string = true},
 };
 static_assert(sizeof options / sizeof options[0] == OPT_COUNT, "one entry per option_id");
@@ -69,6 +80,10 @@ static const char usage[] =
     "  --max-body BYTES     ACTIV_MAX_BODY         request body limit (1048576)\n"
     "  --max-connections N  ACTIV_MAX_CONNECTIONS  concurrent connections (250)\n"
     "  --timeout SECONDS    ACTIV_TIMEOUT          idle connection timeout (30)\n"
+    "  --request-timeout SECONDS  ACTIV_REQUEST_TIMEOUT\n"
+    "                       time a connection has to send a whole request (30)\n"
+    "  --max-connections-per-ip N  ACTIV_MAX_CONNECTIONS_PER_IP\n"
+    "                       connections from one address, 0: no limit (0)\n"
     "  --rules FILE         ACTIV_RULES            rules replacing the built-in ones\n"
     "  --help                                      print this help and exit\n"
     "  --version                                   print the version and exit\n"
@@ -203,6 +218,12 @@ static bool store(activ_config *cfg, option_id id, const char *source, const cha
         case OPT_TIMEOUT:
             cfg->timeout = (unsigned)v;
             break;
+        case OPT_REQUEST_TIMEOUT:
+            cfg->request_timeout = (unsigned)v;
+            break;
+        case OPT_MAX_PER_IP:
+            cfg->max_connections_per_ip = (unsigned)v;
+            break;
         default:
             ACTIV_ASSERT(!"a string option reached the integer branch");
     }
@@ -271,6 +292,8 @@ activ_config_action activ_config_parse(int argc, char *const argv[], char *const
         .max_body = DEFAULT_MAX_BODY,
         .max_connections = DEFAULT_MAX_CONNECTIONS,
         .timeout = DEFAULT_TIMEOUT,
+        .request_timeout = DEFAULT_REQUEST_TIMEOUT,
+        .max_connections_per_ip = 0,
         .rules = NULL,
     };
     for (int id = 0; id < OPT_COUNT; id++) {

@@ -101,6 +101,8 @@ int main(int argc, char **argv)
         .max_body = cfg.max_body,
         .max_connections = cfg.max_connections,
         .timeout = cfg.timeout,
+        .request_timeout = cfg.request_timeout,
+        .max_connections_per_ip = cfg.max_connections_per_ip,
     };
     activ_http *http = activ_http_start(&opts, svc, msg, sizeof msg);
     if (!http) {

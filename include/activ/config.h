@@ -13,7 +13,9 @@ typedef struct activ_config {
     size_t max_body;          /* request body limit in bytes; default 1 MiB */
     unsigned max_connections; /* concurrent connections; default 250 */
     unsigned timeout;         /* idle connection timeout in seconds; default 30 */
-    const char *rules;        /* rule file replacing the built-in rules; NULL for the built-in */
+    unsigned request_timeout; /* seconds a connection has to send a whole request; default 30 */
+    unsigned max_connections_per_ip; /* connections from one address, 0: any; default 0 */
+    const char *rules; /* rule file replacing the built-in rules; NULL for the built-in */
 } activ_config;
 
 /* What the caller of activ_config_parse should do next. */

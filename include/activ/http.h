@@ -17,6 +17,12 @@ typedef struct activ_http_options {
     size_t max_body;          /* request body limit in bytes, >= 1 */
     unsigned max_connections; /* connections served at once, >= 1 (requests on more get 503) */
     unsigned timeout;         /* idle connection timeout in seconds, >= 1 */
+    /* Seconds a connection has to complete each request, counted from its opening or the end
+     * of its previous request: receiving headers and body, answering, and sending the answer.
+     * A connection that takes longer (a slowloris client, a client reading its answer a byte at
+     * a time, or an idle keep-alive one) is closed. 0: no such limit. */
+    unsigned request_timeout;
+    unsigned max_connections_per_ip; /* from one client address; 0: no limit */
 } activ_http_options;
 
 /* Binds host:port and starts serving `svc` on `threads` threads. `svc` is borrowed: it must

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -34,11 +35,12 @@
 #define EXCESS_TIMEOUT_S 2u
 /* Bodies declared up to this many times max_body are read and dropped, then answered 413 on a
  * connection that stays usable; larger ones get an early 413 and a close (NOTES point 4). */
-#define DRAIN_FACTOR   4u
-#define FIRST_BODY_CAP ((size_t)16 * 1024) /* first allocation; it doubles as data arrives */
-#define STOP_POLL_NS   (5L * 1000 * 1000)  /* how often stop looks at the requests in flight */
-#define METHOD_SIZE    32
-#define PATH_SIZE      256
+#define DRAIN_FACTOR    4u
+#define FIRST_BODY_CAP  ((size_t)16 * 1024)  /* first allocation; it doubles as data arrives */
+#define STOP_POLL_NS    (5L * 1000 * 1000)   /* how often stop looks at the requests in flight */
+#define WATCH_PERIOD_NS (250L * 1000 * 1000) /* how often the watchdog looks at connections */
+#define METHOD_SIZE     32
+#define PATH_SIZE       256
 
 struct activ_http {
     struct MHD_Daemon *daemon;
@@ -52,14 +54,30 @@ struct activ_http {
     size_t drain_cap;
     atomic_bool stopping; /* set by activ_http_stop: answer with Connection: close */
     atomic_uint admitted; /* open connections within max_connections */
+
+    /* The request deadline (--request-timeout): a watchdog thread closes the connections that
+     * have not completed a request within request_timeout_ns of their opening or of the end
+     * of their previous request. MHD 0.9.75 only has an idle timeout, which a client sending a
+     * byte now and then never reaches. */
+    int64_t request_timeout_ns; /* 0: no watchdog */
+    pthread_t watchdog;
+    pthread_mutex_t lock; /* guards the list of connections and watch_stop */
+    pthread_cond_t wake;
+    bool watch_stop;
+    struct connection *conns; /* every open connection, for the watchdog */
 };
 
 /* Per-connection state: created in on_connection when MHD accepts the connection, kept in its
  * socket context, freed when MHD closes it. A connection is admitted while no more than
  * max_connections are; the others get 503 overloaded (with Connection: close) until one
- * of the admitted closes. Only the connection's own MHD thread touches it. */
+ * of the admitted closes. `admitted` belongs to the connection's own MHD thread; the list
+ * links and `cut` are the watchdog's, under activ_http.lock; `since` is shared (atomic). */
 typedef struct connection {
     bool admitted; /* counted in activ_http.admitted */
+    bool cut;      /* the watchdog has shut its socket down */
+    int fd;
+    _Atomic int64_t since; /* monotonic ns: opened, or its last request ended */
+    struct connection *prev, *next;
 } connection;
 
 /* Per-request state: created in the first call of on_request, kept in *req_cls, freed in
@@ -199,6 +217,87 @@ static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const c
 
 /* ---------------------------------------------------------------- connections */
 
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The watchdog: every WATCH_PERIOD_NS, shuts down the sockets of connections past the request
+ * deadline. MHD then sees the connection fail in its own thread and closes it as usual.
+ * The socket cannot have been closed and its number reused meanwhile: MHD reports a
+ * connection closed (on_connection, which unlinks it under the same lock) before it closes
+ * the socket. */
+static void *watch(void *cls)
+{
+    activ_http *h = cls;
+    pthread_mutex_lock(&h->lock);
+    while (!h->watch_stop) {
+        int64_t now = now_ns();
+        for (connection *c = h->conns; c; c = c->next) {
+            if (!c->cut && now - atomic_load(&c->since) > h->request_timeout_ns) {
+                shutdown(c->fd, SHUT_RDWR);
+                c->cut = true;
+            }
+        }
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += WATCH_PERIOD_NS;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        (void)pthread_cond_timedwait(&h->wake, &h->lock, &until);
+    }
+    pthread_mutex_unlock(&h->lock);
+    return NULL;
+}
+
+static void watch_add(activ_http *h, connection *conn, struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    conn->fd = info ? info->connect_fd : -1;
+    conn->cut = false;
+    atomic_init(&conn->since, now_ns());
+    conn->prev = NULL;
+    if (conn->fd < 0) {
+        conn->next = NULL;
+        return;
+    }
+    pthread_mutex_lock(&h->lock);
+    conn->next = h->conns;
+    if (h->conns)
+        h->conns->prev = conn;
+    h->conns = conn;
+    pthread_mutex_unlock(&h->lock);
+}
+
+/* Stops the watchdog thread and waits for it. */
+static void watch_end(activ_http *h)
+{
+    pthread_mutex_lock(&h->lock);
+    h->watch_stop = true;
+    pthread_cond_signal(&h->wake);
+    pthread_mutex_unlock(&h->lock);
+    pthread_join(h->watchdog, NULL);
+}
+
+static void watch_remove(activ_http *h, connection *conn)
+{
+    if (conn->fd < 0)
+        return;
+    pthread_mutex_lock(&h->lock);
+    if (conn->prev)
+        conn->prev->next = conn->next;
+    else
+        h->conns = conn->next;
+    if (conn->next)
+        conn->next->prev = conn->prev;
+    pthread_mutex_unlock(&h->lock);
+}
+
 /* Takes one of the max_connections places, if one is free. */
 static bool take_place(activ_http *h)
 {
@@ -224,14 +323,18 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
         if (!conn)
             return;
         conn->admitted = take_place(h);
+        watch_add(h, conn, c);
         if (!conn->admitted && h->timeout > EXCESS_TIMEOUT_S)
             (void)MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, EXCESS_TIMEOUT_S);
         return;
     }
     connection *conn = *socket_context;
     *socket_context = NULL;
-    if (conn && conn->admitted)
-        atomic_fetch_sub(&h->admitted, 1);
+    if (conn) {
+        watch_remove(h, conn);
+        if (conn->admitted)
+            atomic_fetch_sub(&h->admitted, 1);
+    }
     free(conn);
     activ_metrics_connection_closed(h->metrics);
 }
@@ -480,8 +583,13 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 {
     activ_http *h = cls;
     request *r = *req_cls;
-    (void)c;
     (void)toe;
+    /* the connection's next request has the whole deadline again */
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    connection *conn = info ? info->socket_context : NULL;
+    if (conn)
+        atomic_store(&conn->since, now_ns());
     if (!r)
         return;
     *req_cls = NULL;
@@ -593,6 +701,7 @@ activ_http *activ_http_start(const activ_http_options *opts, activ_service *svc,
     }
     h->metrics = metrics;
     h->svc = svc;
+    h->listen_fd = -1;
     h->timeout = opts->timeout;
     h->max_connections = opts->max_connections;
     h->max_body = opts->max_body;
@@ -600,13 +709,19 @@ activ_http *activ_http_start(const activ_http_options *opts, activ_service *svc,
         opts->max_body > SIZE_MAX / DRAIN_FACTOR ? SIZE_MAX : opts->max_body * DRAIN_FACTOR;
     atomic_init(&h->stopping, false);
     atomic_init(&h->admitted, 0);
+    h->request_timeout_ns = (int64_t)opts->request_timeout * 1000000000;
+    bool locks = false, watching = false;
 
-    h->listen_fd = open_listener(opts->host, opts->port, msg, msgsz);
-    if (h->listen_fd < 0) {
-        activ_metrics_free(h->metrics);
-        free(h);
-        return NULL;
+    if (pthread_mutex_init(&h->lock, NULL) != 0)
+        goto no_thread;
+    if (pthread_cond_init(&h->wake, NULL) != 0) {
+        pthread_mutex_destroy(&h->lock);
+        goto no_thread;
     }
+    locks = true;
+    h->listen_fd = open_listener(opts->host, opts->port, msg, msgsz);
+    if (h->listen_fd < 0)
+        goto fail;
 
     unsigned limit = mhd_connection_limit(opts->max_connections);
     struct MHD_OptionItem options[] = {
@@ -614,8 +729,8 @@ activ_http *activ_http_start(const activ_http_options *opts, activ_service *svc,
         {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)limit, NULL},
         {MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)opts->timeout, NULL},
         {MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)MEMORY_LIMIT, NULL},
-        /* behind a load balancer every connection comes from one address */
-        {MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0, NULL},
+        /* 0 behind a load balancer, where every connection comes from its address */
+        {MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)opts->max_connections_per_ip, NULL},
         {MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL},
         /* last: one thread means no pool, and MHD warns about a pool size of 0 or 1 */
         {opts->threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)opts->threads,
@@ -629,6 +744,14 @@ activ_http *activ_http_start(const activ_http_options *opts, activ_service *svc,
             ? MHD_USE_POLL
             : MHD_USE_EPOLL;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | poller | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (h->request_timeout_ns > 0) {
+        int rc = pthread_create(&h->watchdog, NULL, watch, h);
+        if (rc != 0) {
+            errno = rc;
+            goto no_thread;
+        }
+        watching = true;
+    }
     /* before any thread uses the service: it is immutable afterwards */
     activ_service_set_metrics(svc, render_metrics, h->metrics);
     /* the logger first, so that MHD's start-up messages come through it too */
@@ -640,15 +763,27 @@ activ_http *activ_http_start(const activ_http_options *opts, activ_service *svc,
         activ_message_set(msg, msgsz, "cannot start the HTTP daemon (%u threads, %u connections)",
                           opts->threads, opts->max_connections);
         activ_service_set_metrics(svc, NULL, NULL);
-        close(h->listen_fd);
-        activ_metrics_free(h->metrics);
-        free(h);
-        return NULL;
+        goto fail;
     }
 
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
     h->port = info ? info->port : 0;
     return h;
+
+no_thread:
+    activ_message_set(msg, msgsz, "cannot start the HTTP daemon: %s", strerror(errno));
+fail:
+    if (watching)
+        watch_end(h);
+    if (locks) {
+        pthread_cond_destroy(&h->wake);
+        pthread_mutex_destroy(&h->lock);
+    }
+    if (h->listen_fd >= 0)
+        close(h->listen_fd);
+    activ_metrics_free(h->metrics);
+    free(h);
+    return NULL;
 }
 
 unsigned activ_http_port(const activ_http *http)
@@ -683,6 +818,10 @@ void activ_http_stop(activ_http *h)
     /* after a successful quiesce the listen socket is ours to close; otherwise MHD closed it */
     if (lfd != MHD_INVALID_SOCKET)
         close(lfd);
+    if (h->request_timeout_ns > 0)
+        watch_end(h);
+    pthread_cond_destroy(&h->wake);
+    pthread_mutex_destroy(&h->lock);
     /* no thread uses the service now: GET /metrics must not reach the freed counters */
     activ_service_set_metrics(h->svc, NULL, NULL);
     activ_metrics_free(h->metrics);

@@ -26,7 +26,7 @@ static void server_up(void)
     activ_error err;
     char msg[256];
     ck_assert_int_eq(activ_service_new(NULL, &svc, &err), ACTIV_OK);
-    activ_http_options o = {"127.0.0.1", 0, 2, MAX_BODY, 64, 10};
+    activ_http_options o = {"127.0.0.1", 0, 2, MAX_BODY, 64, 10, 30, 0};
     http = activ_http_start(&o, svc, msg, sizeof msg);
     ck_assert_msg(http != NULL, "%s", msg);
     port = activ_http_port(http);
@@ -357,7 +357,7 @@ START_TEST(simultaneous_waves_around_128_are_all_answered)
     activ_error err;
     char msg[256], url[96];
     ck_assert_int_eq(activ_service_new(NULL, &s2, &err), ACTIV_OK);
-    activ_http_options o = {"127.0.0.1", 0, 1, MAX_BODY, 256, 30};
+    activ_http_options o = {"127.0.0.1", 0, 1, MAX_BODY, 256, 30, 30, 0};
     activ_http *h2 = activ_http_start(&o, s2, msg, sizeof msg);
     ck_assert_msg(h2 != NULL, "%s", msg);
     snprintf(url, sizeof url, "http://127.0.0.1:%u/evaluate", activ_http_port(h2));

@@ -178,7 +178,7 @@ static activ_http *start_server(const activ_rules *rules, activ_service **s, cha
     activ_error err;
     char msg[256];
     ck_assert_int_eq(activ_service_new(rules, s, &err), ACTIV_OK);
-    activ_http_options o = {"127.0.0.1", 0, 1, 1 << 20, 16, 5};
+    activ_http_options o = {"127.0.0.1", 0, 1, 1 << 20, 16, 5, 30, 0};
     activ_http *h = activ_http_start(&o, *s, msg, sizeof msg);
     ck_assert_msg(h != NULL, "%s", msg);
     snprintf(url, 64, "http://127.0.0.1:%u", activ_http_port(h));

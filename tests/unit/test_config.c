@@ -42,16 +42,24 @@ START_TEST(defaults_fill_every_field)
     ck_assert_uint_eq(p.cfg.max_body, 1048576);
     ck_assert_uint_eq(p.cfg.max_connections, 250);
     ck_assert_uint_eq(p.cfg.timeout, 30);
+    ck_assert_uint_eq(p.cfg.request_timeout, 30);
+    ck_assert_uint_eq(p.cfg.max_connections_per_ip, 0);
     ck_assert_ptr_null(p.cfg.rules);
 }
 END_TEST
 
 START_TEST(flags_with_separate_values)
 {
-    char *argv[] = {"activd",    "--host",    "127.0.0.1",  "--port",  "9000",
-                    "--threads", "3",         "--max-body", "4096",    "--max-connections",
-                    "500",       "--timeout", "60",         "--rules", "rules.json",
-                    NULL};
+    char *argv[] = {"activd",     "--host",
+                    "127.0.0.1",  "--port",
+                    "9000",       "--threads",
+                    "3",          "--max-body",
+                    "4096",       "--max-connections",
+                    "500",        "--timeout",
+                    "60",         "--rules",
+                    "rules.json", "--request-timeout",
+                    "7",          "--max-connections-per-ip",
+                    "12",         NULL};
     parsed p = parse(argv, no_env);
     ck_assert_int_eq(p.action, ACTIV_CONFIG_RUN);
     ck_assert_str_eq(p.cfg.host, "127.0.0.1");
@@ -60,6 +68,8 @@ START_TEST(flags_with_separate_values)
     ck_assert_uint_eq(p.cfg.max_body, 4096);
     ck_assert_uint_eq(p.cfg.max_connections, 500);
     ck_assert_uint_eq(p.cfg.timeout, 60);
+    ck_assert_uint_eq(p.cfg.request_timeout, 7);
+    ck_assert_uint_eq(p.cfg.max_connections_per_ip, 12);
     ck_assert_str_eq(p.cfg.rules, "rules.json");
 }
 END_TEST
@@ -84,9 +94,17 @@ END_TEST
 START_TEST(environment_sets_every_field)
 {
     char *argv[] = {"activd", NULL};
-    char *envp[] = {"HOME=somewhere",   "ACTIV_HOST=10.0.0.1",         "ACTIV_PORT=8081",
-                    "ACTIV_THREADS=4",  "ACTIV_MAX_BODY=2048",         "ACTIV_MAX_CONNECTIONS=100",
-                    "ACTIV_TIMEOUT=90", "ACTIV_RULES=conf/rules.json", NULL};
+    char *envp[] = {"HOME=somewhere",
+                    "ACTIV_HOST=10.0.0.1",
+                    "ACTIV_PORT=8081",
+                    "ACTIV_THREADS=4",
+                    "ACTIV_MAX_BODY=2048",
+                    "ACTIV_MAX_CONNECTIONS=100",
+                    "ACTIV_TIMEOUT=90",
+                    "ACTIV_RULES=conf/rules.json",
+                    "ACTIV_REQUEST_TIMEOUT=1",
+                    "ACTIV_MAX_CONNECTIONS_PER_IP=100000",
+                    NULL};
     parsed p = parse(argv, envp);
     ck_assert_int_eq(p.action, ACTIV_CONFIG_RUN);
     ck_assert_str_eq(p.cfg.host, "10.0.0.1");
@@ -95,6 +113,8 @@ START_TEST(environment_sets_every_field)
     ck_assert_uint_eq(p.cfg.max_body, 2048);
     ck_assert_uint_eq(p.cfg.max_connections, 100);
     ck_assert_uint_eq(p.cfg.timeout, 90);
+    ck_assert_uint_eq(p.cfg.request_timeout, 1);
+    ck_assert_uint_eq(p.cfg.max_connections_per_ip, 100000);
     ck_assert_str_eq(p.cfg.rules, "conf/rules.json");
 }
 END_TEST
@@ -222,6 +242,10 @@ static const struct {
     {"--timeout", "0"},
     {"--timeout", "1.5"},
     {"--timeout", "86401"},
+    {"--request-timeout", "0"},
+    {"--request-timeout", "86401"},
+    {"--max-connections-per-ip", "-1"},
+    {"--max-connections-per-ip", "100001"},
     {"--host", ""},
     {"--rules", ""},
 };
@@ -370,6 +394,8 @@ START_TEST(usage_lists_every_flag_and_variable)
         "--max-body",
         "--max-connections",
         "--timeout",
+        "--request-timeout",
+        "--max-connections-per-ip",
         "--rules",
         "--help",
         "--version",
@@ -379,6 +405,8 @@ START_TEST(usage_lists_every_flag_and_variable)
         "ACTIV_MAX_BODY",
         "ACTIV_MAX_CONNECTIONS",
         "ACTIV_TIMEOUT",
+        "ACTIV_REQUEST_TIMEOUT",
+        "ACTIV_MAX_CONNECTIONS_PER_IP",
         "ACTIV_RULES",
     };
     const char *usage = activ_config_usage();

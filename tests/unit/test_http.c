@@ -4,6 +4,7 @@
 
 #include "check_main.h"
 #include "http_fetch.h"
+#include "raw_http.h"
 #include "service_call.h"
 #include <arpa/inet.h>
 #include <check.h>
@@ -21,10 +22,9 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#define MAX_BODY   1024u /* small, so that limit tests stay fast */
-#define DRAIN_CAP  (4u * MAX_BODY)
-#define TIMEOUT_S  5u
-#define REPLY_SIZE 8192 /* what read_all keeps of a raw exchange */
+#define MAX_BODY  1024u /* small, so that limit tests stay fast */
+#define DRAIN_CAP (4u * MAX_BODY)
+#define TIMEOUT_S 5u
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -453,50 +453,9 @@ START_TEST(chunked_body_over_the_limit_is_413)
 }
 END_TEST
 
-/* A raw TCP connection to 127.0.0.1:p with a receive timeout; -1 with errno if refused. */
-static int dial_port(unsigned p)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    ck_assert_int_ge(fd, 0);
-    struct timeval tv = {.tv_sec = 10, .tv_usec = 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p)};
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-        int e = errno;
-        close(fd);
-        errno = e;
-        return -1;
-    }
-    return fd;
-}
-
 static int dial(void)
 {
-    return dial_port(port);
-}
-
-static void send_all(int fd, const char *s)
-{
-    size_t len = strlen(s);
-    while (len > 0) {
-        ssize_t n = send(fd, s, len, MSG_NOSIGNAL);
-        ck_assert_int_gt(n, 0);
-        s += n;
-        len -= (size_t)n;
-    }
-}
-
-/* Reads until the peer closes; returns the malloc'd text. */
-static char *read_all(int fd)
-{
-    char *out = calloc(1, REPLY_SIZE);
-    ck_assert_ptr_nonnull(out);
-    size_t len = 0;
-    ssize_t n;
-    while (len < REPLY_SIZE - 1 && (n = recv(fd, out + len, REPLY_SIZE - 1 - len, 0)) > 0)
-        len += (size_t)n;
-    return out;
+    return raw_dial(port, 10000);
 }
 
 static const char *const ambiguous_framing[] = {
@@ -512,8 +471,8 @@ START_TEST(ambiguous_framing_is_400_and_closes)
 {
     int fd = dial();
     ck_assert_int_ge(fd, 0);
-    send_all(fd, ambiguous_framing[_i]);
-    char *out = read_all(fd);
+    raw_send_all(fd, ambiguous_framing[_i]);
+    char *out = raw_read_all(fd);
     close(fd);
     ck_assert_msg(strncmp(out, "HTTP/1.1 400 ", 13) == 0, "got: %s", out);
     ck_assert_ptr_nonnull(strstr(out, "\r\nConnection: close\r\n"));
@@ -542,8 +501,8 @@ START_TEST(stop_finishes_the_request_in_flight_and_refuses_new_ones)
     /* a request whose body is still arriving when the stop begins */
     int fd = dial();
     ck_assert_int_ge(fd, 0);
-    send_all(fd, "POST /healthz HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
-                 "Content-Length: 2\r\n\r\n{");
+    raw_send_all(fd, "POST /healthz HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                     "Content-Length: 2\r\n\r\n{");
     pause_ms(200);
 
     stopper s = {.done = false};
@@ -553,8 +512,8 @@ START_TEST(stop_finishes_the_request_in_flight_and_refuses_new_ones)
     int late = dial();
     ck_assert_msg(late < 0 && errno == ECONNREFUSED, "a new connection was not refused");
 
-    send_all(fd, "}");
-    char *out = read_all(fd);
+    raw_send_all(fd, "}");
+    char *out = raw_read_all(fd);
     close(fd);
     ck_assert_msg(strncmp(out, "HTTP/1.1 405 ", 13) == 0, "got: %s", out);
     ck_assert_ptr_nonnull(strstr(out, "\r\nConnection: close\r\n"));
@@ -638,7 +597,7 @@ START_TEST(idle_connection_is_closed_after_the_timeout)
     char msg[256] = "";
     activ_http *quick = activ_http_start(&opts, svc, msg, sizeof msg);
     ck_assert_msg(quick != NULL, "start failed: %s", msg);
-    int fd = dial_port(activ_http_port(quick));
+    int fd = raw_dial(activ_http_port(quick), 10000);
     ck_assert_int_ge(fd, 0);
     double t0 = now_s();
     char byte;

@@ -533,7 +533,7 @@ START_TEST(custom_rules_replace_the_built_in_ones_over_http)
                      ACTIV_OK);
     ck_assert_int_eq(activ_service_new(rules, &svc, &err), ACTIV_OK);
     char msg[256];
-    activ_http_options o = {"127.0.0.1", 0, 2, 4096, 16, 10};
+    activ_http_options o = {"127.0.0.1", 0, 2, 4096, 16, 10, 30, 0};
     activ_http *http = activ_http_start(&o, svc, msg, sizeof msg);
     ck_assert_msg(http != NULL, "%s", msg);
     unsigned port = activ_http_port(http);
