@@ -9,6 +9,8 @@
 #   make valgrind        unit tests under valgrind memcheck
 #   make fuzz            libFuzzer targets (clang), FUZZ_SECONDS=60 each; `make test` replays
 #                        their corpora (tests/fuzz/corpus/) in the ordinary build
+#   make soak            activd under wrk (SOAK_SECONDS=60, SOAK_CONNECTIONS=200): no 5xx, no
+#                        socket error, flat memory and descriptors; then SIGTERM under load
 #   make format | format-check | clean
 
 .DEFAULT_GOAL := all
@@ -61,7 +63,7 @@ CLIENT      := $(BIN)/activ
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BENCH_BINS  := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
-.PHONY: all run test test-unit deps deps-test check format format-check check-headers \
+.PHONY: all run test test-unit deps deps-test soak check format format-check check-headers \
         check-layers lint-api check-examples bench valgrind clean
 
 all: $(SERVER) $(CLIENT)
@@ -176,6 +178,13 @@ bench: deps
 	@for b in $(BENCH_BINS); do $$b; done
 
 check: test format-check check-headers check-layers lint-api check-examples
+
+SOAK_SECONDS     ?= 60
+SOAK_CONNECTIONS ?= 200
+soak:
+	@sh .ci/deps soak
+	@$(MAKE) --no-print-directory all
+	/usr/bin/python3 tests/soak/soak.py $(SERVER) $(SOAK_SECONDS) $(SOAK_CONNECTIONS)
 
 # Every request example of api/openapi.yaml gets the response example of the same name.
 check-examples: $(SERVER)
