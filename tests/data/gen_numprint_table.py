@@ -11,8 +11,9 @@ what failed to stderr and exits with status 1, writing nothing to stdout.
 
 numprint.c renders a double v = c * 2^q by Schubfach (R. Giulietti, "The Schubfach way to
 render doubles", 2020). For k (below) it needs X = cp * 2^q * 10^-k for three integers
-cp (4c-2 or 4c-1, 4c, 4c+2: 4 vl, 4 v, 4 vr in units of 2^q), rounded to odd: floor(X), with bit 0 set when X is not an
-integer. It computes X' = (cp << h) * g / 2^128 from one table entry
+cp (4c-2 or 4c-1, 4c, 4c+2: 4 vl, 4 v, 4 vr in units of 2^q), rounded to odd: floor(X),
+with bit 0 set when X is not an integer. It computes X' = (cp << h) * g / 2^128 (the three
+products as one product and exact shifts of g: the same integers) from one table entry
 
     g(e) = floor(10^e * 2^(125 - fl(e))) + 1,   fl(e) = floor(log2(10^e)),   e = -k,
 
@@ -24,9 +25,11 @@ That is right for every cp exactly when each non-integer X has
     2^-66 <= frac(X) < 1 - err.
 
 (The least fraction is about 2^-65.4, at q = 664: a test of whole 64-bit words, at 2^-64,
-would not do.)
+would not be covered by this proof.)
 
-The proof below checks this for every q and every cp a double can produce: frac(X) is
+The proof below checks this for every q and every cp a double can produce (for the regular
+spacing, a superset: every even cp = 2x, 1 <= x < 2^54; at the bottom of a binade, the three
+cp of c = 2^52): frac(X) is
 (cp * N mod D) / D with N / D = 2^q * 10^-k in lowest terms; when D <= 2^64 it is a
 multiple of 1/D and the bound holds at once; otherwise the least and the greatest
 cp * N mod D over the whole range of cp come from a best-approximation walk
