@@ -1,5 +1,4 @@
 /* handlers.c -- POST /evaluate and POST /differentiate: decode, call the core, encode (service) */
-#include <jansson.h>
 #include <stdlib.h>
 
 #include "activ/eval.h"
@@ -33,29 +32,32 @@ static void settle(activ_status st, activ_error *err)
         activ_error_set(err, ACTIV_E_NOMEM, "", "out of memory building the answer");
 }
 
-/* {"activation": canonical name, "params": {...}}: the start of every answer. */
-static json_t *answer_head(const activ_eval_request *r)
+/* {"activation": canonical name, "params": {...}: the start of every answer, left open. */
+static void answer_head(activ_out *o, const activ_eval_request *r)
 {
-    return json_pack("{s:s,s:o}", "activation", r->entry->name, "params",
-                     activ_encode_params(&r->fn));
+    activ_out_text(o, "{\"activation\":");
+    activ_out_string(o, r->entry->name);
+    activ_out_text(o, ",\"params\":");
+    activ_out_params(o, &r->fn);
 }
 
-/* Sets key to the encoded matrix; false when out of memory. */
-static bool put_matrix(json_t *o, const char *key, const double *v, size_t rows, size_t cols,
+/* Writes ,"key":matrix. */
+static void put_matrix(activ_out *o, const char *key, const double *v, size_t rows, size_t cols,
                        bool batched)
 {
-    return json_object_set_new(o, key, activ_encode_matrix(v, rows, cols, batched)) == 0;
+    activ_out_key(o, key);
+    activ_out_matrix(o, v, rows, cols, batched);
 }
 
-/* Sends `o` with 200, or 503 when it is NULL; records what was evaluated for the metrics. */
-static void finish(activ_response *res, json_t *o, const activ_eval_request *r)
+/* Closes the answer and sends it with 200, or 503 when writing it ran out of memory; records
+ * what was evaluated for the metrics. */
+static void finish(activ_response *res, activ_out *o, const activ_eval_request *r)
 {
-    if (!o) {
+    activ_out_raw(o, "}", 1);
+    if (!activ_out_finish(o, res, 200)) {
         activ_service_set_overloaded(res);
         return;
     }
-    activ_service_set_json(res, 200, o);
-    json_decref(o);
     res->activation = (int)r->entry->id;
     res->elements = r->x.rows * r->x.cols;
 }
@@ -73,19 +75,20 @@ void activ_handlers_evaluate(const activ_service *svc, const activ_request *req,
     if (!y || activ_eval_forward(&r.fn, s, r.x.data, y, &err) != ACTIV_OK) {
         fail(res, &err);
     } else {
-        json_t *o = answer_head(&r);
-        if (o && !put_matrix(o, "y", y, r.x.rows, r.out_cols, r.x.batched)) {
-            json_decref(o);
-            o = NULL;
-        }
-        finish(res, o, &r);
+        /* x is not needed any more: give its memory back before the answer takes its own */
+        free(r.x.data);
+        r.x.data = NULL;
+        activ_out o = {0};
+        answer_head(&o, &r);
+        put_matrix(&o, "y", y, r.x.rows, r.out_cols, r.x.batched);
+        finish(res, &o, &r);
     }
     free(y);
     activ_decode_eval_fini(&r);
 }
 
 /* Elementwise: dy_dx; prelu adds dy_dalpha. With grad_output: grad_input (and grad_alpha). */
-static activ_status differentiate_elementwise(const activ_eval_request *r, json_t *o,
+static activ_status differentiate_elementwise(const activ_eval_request *r, activ_out *o,
                                               activ_error *err)
 {
     activ_shape s = {r->x.rows, r->x.cols, r->x.batched};
@@ -100,36 +103,32 @@ static activ_status differentiate_elementwise(const activ_eval_request *r, json_
     st = activ_eval_derivative(&r->fn, s, r->x.data, d, err);
     if (st != ACTIV_OK)
         goto out;
-    st = ACTIV_E_NOMEM;
-    if (!put_matrix(o, "dy_dx", d, r->x.rows, r->x.cols, r->x.batched))
-        goto out;
+    put_matrix(o, "dy_dx", d, r->x.rows, r->x.cols, r->x.batched);
     if (r->grad.data) {
         st = activ_eval_vjp(&r->fn, s, r->x.data, r->grad.data, gx, err);
         if (st != ACTIV_OK)
             goto out;
-        st = ACTIV_E_NOMEM;
-        if (!put_matrix(o, "grad_input", gx, r->x.rows, r->x.cols, r->x.batched))
-            goto out;
+        put_matrix(o, "grad_input", gx, r->x.rows, r->x.cols, r->x.batched);
     }
     if (prelu) {
         st = activ_eval_prelu_dalpha(&r->fn, s, r->x.data, d, err);
         if (st != ACTIV_OK)
             goto out;
-        st = ACTIV_E_NOMEM;
-        if (!put_matrix(o, "dy_dalpha", d, r->x.rows, r->x.cols, r->x.batched))
-            goto out;
+        put_matrix(o, "dy_dalpha", d, r->x.rows, r->x.cols, r->x.batched);
         if (r->grad.data) {
             galpha = alloc_doubles(na, 1, err);
-            if (!galpha)
+            if (!galpha) {
+                st = ACTIV_E_NOMEM;
                 goto out;
+            }
             st = activ_eval_prelu_grad_alpha(&r->fn, s, r->x.data, r->grad.data, galpha, err);
             if (st != ACTIV_OK)
                 goto out;
-            st = ACTIV_E_NOMEM;
-            json_t *ga =
-                r->fn.alpha ? activ_encode_matrix(galpha, 1, na, false) : json_real(galpha[0]);
-            if (json_object_set_new(o, "grad_alpha", ga) != 0)
-                goto out;
+            activ_out_key(o, "grad_alpha");
+            if (r->fn.alpha)
+                activ_out_matrix(o, galpha, 1, na, false);
+            else
+                activ_out_number(o, galpha[0]);
         }
     }
     st = ACTIV_OK;
@@ -144,7 +143,8 @@ out:
 /* Row-wise: jacobian (one matrix for a vector input, a list for a batch). With grad_output:
  * grad_input; the Jacobian is then left out when it would exceed the cell cap, since the
  * client has what it needs. */
-static activ_status differentiate_rowwise(const activ_eval_request *r, json_t *o, activ_error *err)
+static activ_status differentiate_rowwise(const activ_eval_request *r, activ_out *o,
+                                          activ_error *err)
 {
     activ_shape s = {r->x.rows, r->x.cols, r->x.batched};
     size_t cells = 0;
@@ -163,21 +163,18 @@ static activ_status differentiate_rowwise(const activ_eval_request *r, json_t *o
         st = activ_eval_jacobian(&r->fn, s, r->x.data, jac, err);
         if (st != ACTIV_OK)
             goto out;
-        st = ACTIV_E_NOMEM;
-        json_t *j;
+        activ_out_key(o, "jacobian");
         if (r->x.batched) {
-            j = json_array();
-            for (size_t i = 0; j && i < r->x.rows; i++)
-                if (json_array_append_new(j, activ_encode_matrix(jac + i * per_row, r->out_cols,
-                                                                 r->x.cols, true)) != 0) {
-                    json_decref(j);
-                    j = NULL;
-                }
+            activ_out_raw(o, "[", 1);
+            for (size_t i = 0; i < r->x.rows; i++) {
+                if (i > 0)
+                    activ_out_raw(o, ",", 1);
+                activ_out_matrix(o, jac + i * per_row, r->out_cols, r->x.cols, true);
+            }
+            activ_out_raw(o, "]", 1);
         } else {
-            j = activ_encode_matrix(jac, r->out_cols, r->x.cols, true);
+            activ_out_matrix(o, jac, r->out_cols, r->x.cols, true);
         }
-        if (json_object_set_new(o, "jacobian", j) != 0)
-            goto out;
     }
     if (r->grad.data) {
         st = ACTIV_E_NOMEM;
@@ -187,9 +184,7 @@ static activ_status differentiate_rowwise(const activ_eval_request *r, json_t *o
         st = activ_eval_vjp(&r->fn, s, r->x.data, r->grad.data, gx, err);
         if (st != ACTIV_OK)
             goto out;
-        st = ACTIV_E_NOMEM;
-        if (!put_matrix(o, "grad_input", gx, r->x.rows, r->x.cols, r->x.batched))
-            goto out;
+        put_matrix(o, "grad_input", gx, r->x.rows, r->x.cols, r->x.batched);
     }
     st = ACTIV_OK;
 out:
@@ -208,20 +203,14 @@ void activ_handlers_differentiate(const activ_service *svc, const activ_request 
         return;
     activ_error err;
     activ_error_clear(&err);
-    json_t *o = answer_head(&r);
-    if (!o) {
-        activ_service_set_overloaded(res);
-    } else {
-        activ_status st = r.entry->kind == ACTIV_KIND_ROWWISE
-                              ? differentiate_rowwise(&r, o, &err)
-                              : differentiate_elementwise(&r, o, &err);
-        if (st == ACTIV_OK) {
-            finish(res, o, &r);
-            o = NULL;
-        } else {
-            fail(res, &err);
-        }
-        json_decref(o);
-    }
+    activ_out o = {0};
+    answer_head(&o, &r);
+    activ_status st = r.entry->kind == ACTIV_KIND_ROWWISE ? differentiate_rowwise(&r, &o, &err)
+                                                          : differentiate_elementwise(&r, &o, &err);
+    if (st == ACTIV_OK)
+        finish(res, &o, &r);
+    else
+        fail(res, &err);
+    activ_out_fini(&o);
     activ_decode_eval_fini(&r);
 }

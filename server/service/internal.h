@@ -81,6 +81,31 @@ json_t *activ_encode_params(const activ_bound_fn *fn);
  * memory. Does not take root over. */
 void activ_service_set_json(activ_response *res, int status, const json_t *root);
 
+/* A malloc'd body of len bytes, taken over by res (JSON). */
+void activ_service_set_body(activ_response *res, int status, char *body, size_t len);
+
+/* encode.c: an answer written straight into one buffer, numbers by the shortest round-trip
+ * printer (numprint.h): the fast way out for the big arrays of /evaluate and /differentiate.
+ * Start from (activ_out){0}. A failed allocation sets `failed` and drops what follows; finish
+ * then refuses. */
+typedef struct activ_out {
+    char *buf;
+    size_t len, cap;
+    bool failed;
+} activ_out;
+
+void activ_out_raw(activ_out *o, const char *s, size_t n);
+void activ_out_text(activ_out *o, const char *s);   /* s as it is */
+void activ_out_string(activ_out *o, const char *s); /* s as a JSON string */
+void activ_out_number(activ_out *o, double v);      /* finite v */
+void activ_out_key(activ_out *o, const char *key);  /* ,"key": */
+void activ_out_matrix(activ_out *o, const double *v, size_t rows, size_t cols, bool batched);
+void activ_out_params(activ_out *o, const activ_bound_fn *fn); /* as activ_encode_params */
+/* Hands the text to res with `status` and returns true; false, with nothing to free, when an
+ * allocation failed along the way. */
+bool activ_out_finish(activ_out *o, activ_response *res, int status);
+void activ_out_fini(activ_out *o); /* frees an unfinished text */
+
 /* A body in static storage (never freed). */
 void activ_service_set_static(activ_response *res, int status, const char *content_type,
                               const char *body, size_t len);

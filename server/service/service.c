@@ -76,6 +76,18 @@ void activ_service_set_overloaded(activ_response *res)
     res->retry_after = RETRY_AFTER_SECONDS;
 }
 
+void activ_service_set_body(activ_response *res, int status, char *body, size_t len)
+{
+    *res = (activ_response){
+        .status = status,
+        .content_type = JSON_TYPE,
+        .body = body,
+        .body_len = len,
+        .owned = body,
+        .activation = -1,
+    };
+}
+
 /* Serializes root (compact, no trailing newline) into a malloc'd body; the static 503 if that
  * fails. Does not take root over. */
 void activ_service_set_json(activ_response *res, int status, const json_t *root)
