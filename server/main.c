@@ -6,6 +6,7 @@
 #include "activ/version.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 
 /* A rule file is a few kilobytes; this only bounds what a wrong path (a log, a device) costs. */
 #define RULES_MAX_BYTES (1u << 20)
+#define MMAP_THRESHOLD  (256 * 1024) /* blocks this large are mapped, and unmapped when freed */
 
 /* Reads and validates the rule file at `path` into *out. On a fault prints one line naming the
  * file, the JSON Pointer and the rule, and returns the exit status: 2, a bad --rules value,
@@ -79,6 +81,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "activ: cannot set up signal handling\n");
         return EXIT_FAILURE;
     }
+
+    /* A big request's body, numbers and answer are single blocks of up to tens of MB. After
+     * freeing one, glibc raises its mmap threshold to that size, so later blocks come from the
+     * heap and stay resident once the request is done; a fixed threshold gives each back. */
+    (void)mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
 
     activ_rules *rules = NULL;
     activ_error err;

@@ -86,6 +86,7 @@ typedef struct request {
     char *body;
     size_t len, cap;
     size_t seen;     /* body bytes received, kept or not */
+    size_t declared; /* Content-Length within max_body: the first allocation's size; or 0 */
     bool too_large;  /* over max_body: dropping the body, answer 413 */
     bool no_memory;  /* the body did not fit in memory: dropping it, answer 503 */
     bool over_limit; /* its connection is over max_connections: dropping the body, answer 503 */
@@ -417,6 +418,9 @@ static enum MHD_Result begin(activ_http *h, struct MHD_Connection *c, const char
                                "the request body is larger than the limit of %zu bytes",
                                h->max_body);
         r->too_large = true;
+    } else if (f.content_lengths == 1) {
+        /* one allocation of the right size: no copies as the body grows, no slack */
+        r->declared = (size_t)f.length;
     }
     return MHD_YES;
 }
@@ -432,7 +436,7 @@ static void receive(activ_http *h, request *r, const char *data, size_t n)
         return;
     }
     if (r->len + n > r->cap) {
-        size_t cap = r->cap > 0 ? r->cap : FIRST_BODY_CAP;
+        size_t cap = r->cap > 0 ? r->cap : r->declared > 0 ? r->declared : FIRST_BODY_CAP;
         while (cap < r->len + n)
             cap = add_sat(cap, cap);
         if (cap > h->max_body)

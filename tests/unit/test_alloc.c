@@ -180,6 +180,8 @@ START_TEST(every_allocation_of_every_request_can_fail)
     }
     /* Every answer but the static ones (/healthz, /openapi.yaml) allocates. */
     ck_assert_uint_ge(runs, c->body || c->query ? 3 : 1);
+    printf("alloc: %s %s%s%s: %zu allocations, each failed in turn\n", c->method, c->path,
+           c->query ? "?" : "", c->query ? c->query : "", runs - 1);
     activ_service_free(svc);
 }
 END_TEST
@@ -208,6 +210,7 @@ START_TEST(service_construction_survives_every_failure)
             break;
     }
     ck_assert_uint_gt(runs, 100);
+    printf("alloc: building the service: %zu allocations, each failed in turn\n", runs - 1);
 }
 END_TEST
 
@@ -249,6 +252,7 @@ START_TEST(rule_file_load_survives_every_failure)
             break;
     }
     ck_assert_uint_gt(runs, 20);
+    printf("alloc: loading a rule file: %zu allocations, each failed in turn\n", runs - 1);
 }
 END_TEST
 
