@@ -10,6 +10,9 @@
 #   make valgrind        unit tests under valgrind memcheck
 #   make fuzz            libFuzzer targets (clang), FUZZ_SECONDS=60 each; `make test` replays
 #                        their corpora (tests/fuzz/corpus/) in the ordinary build
+#   make proof           the number printer and parser against strtod for PROOF_COUNT (10^8)
+#                        random values each (`make test` runs 300,000)
+#   make check-tables    regenerate the number tables and compare them with the checked-in ones
 #   make soak            activd under wrk (SOAK_SECONDS=60, SOAK_CONNECTIONS=200): no 5xx, no
 #                        socket error, flat memory and descriptors; then SIGTERM under load
 #   make format | format-check | clean
@@ -64,7 +67,7 @@ CLIENT      := $(BIN)/activ
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BENCH_BINS  := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
-.PHONY: all run test test-unit deps deps-test soak check format format-check check-headers \
+.PHONY: all run test test-unit deps deps-test soak proof check-tables check format format-check check-headers \
         check-layers lint-api check-examples bench valgrind clean
 
 all: $(SERVER) $(CLIENT)
@@ -179,6 +182,24 @@ bench: deps
 	@for b in $(BENCH_BINS); do $$b; done
 
 check: test format-check check-headers check-layers lint-api check-examples
+
+# The number printer's and parser's proofs at full count (their suites read ACTIV_PROOF_COUNT).
+PROOF_COUNT  ?= 100000000
+PROOF_SUITES := $(filter $(BUILD)/tests/test_numprint $(BUILD)/tests/test_numparse,$(UNIT_BINS))
+proof: deps-test
+	@$(MAKE) --no-print-directory $(PROOF_SUITES)
+	@for t in $(PROOF_SUITES); do \
+	    echo "== $$t, $(PROOF_COUNT) random values"; \
+	    ACTIV_PROOF_COUNT=$(PROOF_COUNT) CK_DEFAULT_TIMEOUT=7200 $$t || exit 1; \
+	done
+
+# The generated tables of the number printer and parser match their generators.
+check-tables:
+	/usr/bin/python3 tests/data/gen_numprint_table.py | diff -q - server/service/numprint_table.h
+	@if [ -f tests/data/gen_numparse_table.py ]; then \
+	    /usr/bin/python3 tests/data/gen_numparse_table.py | diff -q - server/service/numparse_table.h; \
+	fi
+	@echo "check-tables: ok"
 
 SOAK_SECONDS     ?= 60
 SOAK_CONNECTIONS ?= 200
