@@ -5,7 +5,10 @@
 #   make test            install missing dependencies, build and run every test
 #   make test SANITIZE=address,undefined    the same under ASan and UBSan
 #   make check           test + format-check + check-headers + check-layers
-#   make bench           core micro-benchmark (ns per element against a naive libm loop)
+#   make bench           install wrk, numpy, torch, FastAPI, uvicorn if missing; benchmark the
+#                        core kernels (against naive libm loops, numpy and torch) and activd
+#                        over HTTP against a FastAPI peer (bench/); BENCH_SECONDS=10 per run;
+#                        BENCH_RESULTS=bench/RESULTS.md writes the figures into that file
 #   make valgrind        unit tests under valgrind memcheck
 #   make fuzz            libFuzzer targets (clang), FUZZ_SECONDS=60 each; `make test` replays
 #                        their corpora (tests/fuzz/corpus/) in the ordinary build
@@ -61,8 +64,8 @@ CLIENT      := $(BIN)/activ
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BENCH_BINS  := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
-.PHONY: all run test test-unit deps deps-test check format format-check check-headers \
-        check-layers lint-api check-examples bench valgrind clean
+.PHONY: all run test test-unit deps deps-test deps-bench check format format-check \
+        check-headers check-layers lint-api check-examples bench valgrind clean
 
 all: $(SERVER) $(CLIENT)
 
@@ -142,6 +145,8 @@ deps:
 	@sh .ci/deps build
 deps-test:
 	@sh .ci/deps test
+deps-bench:
+	@sh .ci/deps bench
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -167,9 +172,15 @@ valgrind: deps-test
 	        $$t >/dev/null || failed=1; \
 	done; exit $$failed
 
-bench: deps
-	@$(MAKE) --no-print-directory OPT="-O2 -g" $(BENCH_BINS)
-	@for b in $(BENCH_BINS); do $$b; done
+# make bench: bench/run.py prints the report (and writes it to build/bench/report.md);
+# bench/RESULTS.md says what is measured and how. The environment tunes it: BENCH_SECONDS,
+# BENCH_ROUNDS, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_WRK_THREADS, BENCH_BIG_N,
+# BENCH_BIG_REPEATS (bench/http_bench.py), BENCH_PARTS=core or http. Python is Debian's.
+BENCH_RESULTS ?=
+BENCH_PY      := PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3
+bench: deps-bench
+	@$(MAKE) --no-print-directory $(SERVER) $(BENCH_BINS)
+	$(BENCH_PY) bench/run.py $(SERVER) $(BUILD)/bench/bench_core $(if $(BENCH_RESULTS),--results $(BENCH_RESULTS))
 
 check: test format-check check-headers check-layers lint-api check-examples
 
