@@ -19,7 +19,7 @@ Markdown tables go to stdout, progress to stderr. Both servers are stopped on ev
 
 Environment: BENCH_SECONDS (10), BENCH_WARMUP (2 s of unmeasured load per server first),
 BENCH_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_BIG_N (1000000), BENCH_BIG_REPEATS (5),
-BENCH_ROUNDS (1: with more, every scenario runs that many times, the servers taking turns,
+BENCH_ROUNDS (3: every scenario runs that many times, the servers taking turns,
 and the tables give medians).
 Exit status 0 once measured, whatever the figures; 1 when a server fails to start or the two
 disagree; errors during a wrk run are reported and flagged, not fatal.
@@ -412,7 +412,7 @@ def run(activd):
         "threads": env_int("BENCH_WRK_THREADS", 2),
         "big_n": env_int("BENCH_BIG_N", 1_000_000),
         "big_repeats": env_int("BENCH_BIG_REPEATS", 5),
-        "rounds": env_int("BENCH_ROUNDS", 1),
+        "rounds": env_int("BENCH_ROUNDS", 3),
     }
     res = {"config": cfg, "runs": {}, "big": {}}
     atexit.register(stop_all)
