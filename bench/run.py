@@ -58,7 +58,9 @@ def machine():
         v = capture(["dpkg-query", "-W", "-f", "${Version}", pkg])
         versions.append(f"{pkg} {v or '(not installed)'}")
     commit = capture(["git", "rev-parse", "--short", "HEAD"])
-    if commit and capture(["git", "status", "--porcelain", "--untracked-files=no"]):
+    # the report's own file does not count as a change to what is measured
+    if commit and capture(["git", "status", "--porcelain", "--untracked-files=no", "--", ".",
+                           ":(exclude)bench/RESULTS.md"]):
         commit += " with local changes"
     lines = [
         f"- CPU: {models[0] if models else platform.processor()}, {len(models)} logical CPUs "
@@ -109,7 +111,8 @@ def core_markdown(activ, k):
     out = [
         f"ns per input element over the same {k['n']:,} doubles, uniform in [−10, 10] (row-wise "
         f"functions: 1,000 rows of 1,000; maxout: k = 2), best of 7 runs, one thread, binary64 "
-        f"everywhere (torch {k['versions']['torch']} with {k['torch_threads']} thread). "
+        f"everywhere (torch reports version {k['versions']['torch']}; {k['torch_threads']} "
+        f"thread). "
         f"Ratios are activ / other: below 1, activ is faster.",
         "",
         "| function | activ | naive libm | numpy | torch | activ/naive | activ/numpy | activ/torch "
@@ -135,7 +138,7 @@ def core_markdown(activ, k):
     for lib in ("numpy", "torch"):
         lacks = k["lacks"].get(lib, {})
         if lacks:
-            out.append(f"{lib} lacks: " + "; ".join(f"{n} ({why})" for n, why in lacks.items()) + ".")
+            out.append(f"{lib} lacks " + "; ".join(f"{n}: {why}" for n, why in lacks.items()) + ".")
             out.append("")
     out.append(f"activ is slower than numpy or torch on {len(slower)} of {len(activ)} functions"
                + (f": {', '.join(slower)}." if slower else "."))

@@ -105,7 +105,7 @@ NUMPY = {
     "crelu": lambda x: np.concatenate([np.maximum(rows(x), 0.0), np.maximum(-rows(x), 0.0)], -1),
     "maxout": lambda x: x.reshape(-1, 2).max(axis=-1),
 }
-NUMPY_LACKS = {"gelu": "numpy has no erf (the peer falls back to math.erfc, element by element)"}
+NUMPY_LACKS = {"gelu": "there is no erf in numpy (the peer calls math.erfc element by element)"}
 
 
 def torch_kernels(torch):
@@ -147,15 +147,15 @@ def torch_kernels(torch):
 
 
 TORCH_LACKS = {
-    "linear": "no operator (x * a)",
+    "linear": "no operator, it is x * a",
     "squareplus": "no operator",
-    "sparse_plus": "no operator (JAX has one)",
-    "sparse_sigmoid": "no operator (JAX has one)",
+    "sparse_plus": "no operator, JAX has one",
+    "sparse_sigmoid": "no operator, JAX has one",
     "lisht": "no operator",
     "snake": "no operator",
     "sparsemax": "no operator",
     "crelu": "no operator",
-    "maxout": "no operator (a max over a view)",
+    "maxout": "no operator, a max over a view",
 }
 
 
