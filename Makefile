@@ -175,7 +175,7 @@ valgrind: deps-test
 # make bench: bench/run.py prints the report (and writes it to build/bench/report.md);
 # bench/RESULTS.md says what is measured and how. The environment tunes it: BENCH_SECONDS,
 # BENCH_ROUNDS, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_WRK_THREADS, BENCH_BIG_N,
-# BENCH_BIG_REPEATS (bench/http_bench.py), BENCH_PARTS=core or http. Python is Debian's.
+# BENCH_BIG_REPEATS, BENCH_PEER_ARGS (bench/http_bench.py), BENCH_PARTS=core or http.
 BENCH_RESULTS ?=
 BENCH_PY      := PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3
 bench: deps-bench

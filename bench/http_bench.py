@@ -20,7 +20,7 @@ Markdown tables go to stdout, progress to stderr. Both servers are stopped on ev
 Environment: BENCH_SECONDS (10), BENCH_WARMUP (2 s of unmeasured load per server first),
 BENCH_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_BIG_N (1000000), BENCH_BIG_REPEATS (5),
 BENCH_ROUNDS (3: every scenario runs that many times, the servers taking turns,
-and the tables give medians).
+and the tables give medians), BENCH_PEER_ARGS (more uvicorn options for the peer).
 Exit status 0 once measured, whatever the figures; 1 when a server fails to start or the two
 disagree; errors during a wrk run are reported and flagged, not fatal.
 """
@@ -46,6 +46,9 @@ PEER_DIR = os.path.join(HERE, "peer")
 WRK_SCRIPT = os.path.join(HERE, "wrk", "bench.lua")
 HOST = "127.0.0.1"
 PEER_WORKERS = 2
+# More uvicorn options for the peer, e.g. "--loop asyncio --http h11" for the pure-Python
+# event loop and parser that uvicorn falls back to without uvloop and httptools.
+PEER_ARGS = os.environ.get("BENCH_PEER_ARGS", "").split()
 REL_TOL = 1e-12  # answers must agree to this relative difference
 START_TIMEOUT = 30.0  # seconds for a server to answer /healthz
 
@@ -217,7 +220,7 @@ def start_peer(workdir):
         server = Server(
             "peer (uvicorn)",
             [PYTHON, "-m", "uvicorn", "app:app", "--app-dir", PEER_DIR, "--host", HOST,
-             "--port", str(port), "--workers", str(PEER_WORKERS)],
+             "--port", str(port), "--workers", str(PEER_WORKERS), *PEER_ARGS],
             os.path.join(workdir, f"peer-{attempt}.log"),
             stdout=os.path.join(workdir, f"peer-{attempt}.access.log"),
         )
@@ -519,7 +522,8 @@ def markdown(res):
         f"wrk: {cfg['connections']} keep-alive connections, {cfg['threads']} threads, "
         f"{cfg['seconds']} s per run ({median_of}after {cfg['warmup']} s of warm-up per "
         f"server); activd with {res['activd_threads']} threads, the peer with uvicorn "
-        f"{PEER_WORKERS} workers. Ratios are activ's rate / the peer's, and for the "
+        f"{PEER_WORKERS} workers{' ' + ' '.join(PEER_ARGS) if PEER_ARGS else ''}. "
+        f"Ratios are activ's rate / the peer's, and for the "
         f"1M-element request the peer's time / activ's: above 1, activ is ahead.",
         "",
         "| figure | activ | peer | ratio | goal | met? |",

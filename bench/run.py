@@ -16,6 +16,7 @@ import datetime
 import json
 import os
 import platform
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -30,7 +31,7 @@ PACKAGES = ["gcc", "libc6", "libjansson4", "libmicrohttpd12", "wrk", "python3", 
             "python3-torch", "python3-fastapi", "python3-starlette", "python3-pydantic",
             "python3-uvicorn", "python3-uvloop", "python3-httptools"]
 ENV_KNOBS = ["BENCH_SECONDS", "BENCH_WARMUP", "BENCH_CONNECTIONS", "BENCH_WRK_THREADS",
-             "BENCH_BIG_N", "BENCH_BIG_REPEATS", "BENCH_ROUNDS", "BENCH_PARTS"]
+             "BENCH_BIG_N", "BENCH_BIG_REPEATS", "BENCH_ROUNDS", "BENCH_PEER_ARGS", "BENCH_PARTS"]
 
 
 def read(path):
@@ -149,7 +150,7 @@ def core_markdown(activ, k):
 
 
 def command():
-    knobs = " ".join(f"{k}={os.environ[k]}" for k in ENV_KNOBS if os.environ.get(k))
+    knobs = " ".join(f"{k}={shlex.quote(os.environ[k])}" for k in ENV_KNOBS if os.environ.get(k))
     return f"{knobs} make bench".strip()
 
 
