@@ -506,13 +506,19 @@ def markdown(res):
     def rate(key, sc):
         return fmt_rate(runs[(key, sc)]["rps"]) + (" ⚠" if (key, sc) in flagged else "")
 
+    # A ratio is the median of the rounds' ratios: the two runs of a round ran back to back,
+    # under much the same load from the rest of the machine.
+    def per_round(a, b, field):
+        return [x[field] / y[field] for x, y in zip(res["runs"][a], res["runs"][b])]
+
     def vs(sc):
-        return runs[("activ", sc)]["rps"] / runs[("peer", sc)]["rps"]
+        return statistics.median(per_round(("activ", sc), ("peer", sc), "rps"))
 
     def cpu_vs(sc):
-        return runs[("peer", sc)]["server_cpu_us"] / runs[("activ", sc)]["server_cpu_us"]
+        return statistics.median(per_round(("peer", sc), ("activ", sc), "server_cpu_us"))
 
-    e16_over_h = runs[("activ", "evaluate-16")]["rps"] / runs[("activ", "healthz")]["rps"]
+    e16_rounds = per_round(("activ", "evaluate-16"), ("activ", "healthz"), "rps")
+    e16_over_h = statistics.median(e16_rounds)
     ta, tp = statistics.median(big["activ_times"]), statistics.median(big["peer_times"])
     rss_ratio = big["activ_hwm_kib"] * 1024 / big["body_bytes"]
     mib = lambda kib: f"{kib / 1024:,.0f} MiB"
@@ -558,6 +564,13 @@ def markdown(res):
     else:
         out.append("No wrk run had socket errors or non-2xx answers.")
     out += [
+        "",
+        "Ratios are medians of each round's ratio (its two runs ran back to back); by "
+        "round, activ / peer: "
+        + "; ".join(f"{sc} " + ", ".join(f"{v:.1f}×" for v in
+                                          per_round(("activ", sc), ("peer", sc), "rps"))
+                    for sc in ("healthz", "evaluate-16", "evaluate-1000"))
+        + "; activ's evaluate-16 ÷ healthz: " + ", ".join(f"{v:.2f}" for v in e16_rounds) + ".",
         "",
         "Server CPU per request (user + system time of the server's processes over the "
         "requests answered; ratio: the peer's / activ's) moves much less than the rates when "
