@@ -19,8 +19,8 @@ Markdown tables go to stdout, progress to stderr. Both servers are stopped on ev
 
 Environment: BENCH_SECONDS (10), BENCH_WARMUP (2 s of unmeasured load per server first),
 BENCH_CONNECTIONS (64), BENCH_WRK_THREADS (2), BENCH_BIG_N (1000000), BENCH_BIG_REPEATS (5),
-BENCH_ROUNDS (3: every scenario runs that many times, the servers taking turns,
-and the tables give medians), BENCH_PEER_ARGS (more uvicorn options for the peer).
+BENCH_ROUNDS (3: every scenario runs that many times, the servers taking turns, and the
+tables give each server's best round), BENCH_PEER_ARGS (more uvicorn options for the peer).
 Exit status 0 once measured, whatever the figures; 1 when a server fails to start or the two
 disagree; errors during a wrk run are reported and flagged, not fatal.
 """
@@ -487,10 +487,12 @@ def met(ok):
 
 
 def summarize(rounds):
-    """The median of each figure over the rounds; errors add up."""
-    out = {k: statistics.median(r[k] for r in rounds)
-           for k in ("rps", "p50_us", "p99_us", "server_cpu_us", "server_cpu_share",
-                     "client_cpu", "other_cpu")}
+    """The best round (the highest rate: the run least disturbed by the rest of the machine,
+    as bench_core takes the fastest of its runs), with the median server CPU per request over
+    all rounds (it moves little with the load) and the errors of every round."""
+    best = max(rounds, key=lambda r: r["rps"])
+    out = dict(best)
+    out["median_cpu_us"] = statistics.median(r["server_cpu_us"] for r in rounds)
     out["errors"] = sum(r["errors"] for r in rounds)
     out["non2xx"] = sum(r["non2xx"] for r in rounds)
     out["all_rps"] = [r["rps"] for r in rounds]
@@ -501,24 +503,21 @@ def markdown(res):
     cfg, big = res["config"], res["big"]
     runs = {k: summarize(v) for k, v in res["runs"].items()}
     flagged = [k for k, r in runs.items() if r["errors"] or r["non2xx"]]
-    median_of = f"median of {cfg['rounds']} rounds, " if cfg["rounds"] > 1 else ""
+    best_of = f"the best of {cfg['rounds']} rounds, " if cfg["rounds"] > 1 else ""
 
     def rate(key, sc):
         return fmt_rate(runs[(key, sc)]["rps"]) + (" ⚠" if (key, sc) in flagged else "")
 
-    # A ratio is the median of the rounds' ratios: the two runs of a round ran back to back,
-    # under much the same load from the rest of the machine.
-    def per_round(a, b, field):
-        return [x[field] / y[field] for x, y in zip(res["runs"][a], res["runs"][b])]
-
     def vs(sc):
-        return statistics.median(per_round(("activ", sc), ("peer", sc), "rps"))
+        return runs[("activ", sc)]["rps"] / runs[("peer", sc)]["rps"]
 
     def cpu_vs(sc):
-        return statistics.median(per_round(("peer", sc), ("activ", sc), "server_cpu_us"))
+        return runs[("peer", sc)]["median_cpu_us"] / runs[("activ", sc)]["median_cpu_us"]
 
-    e16_rounds = per_round(("activ", "evaluate-16"), ("activ", "healthz"), "rps")
-    e16_over_h = statistics.median(e16_rounds)
+    def per_round(a, b):  # a round's two runs ran back to back, under much the same load
+        return [x["rps"] / y["rps"] for x, y in zip(res["runs"][a], res["runs"][b])]
+
+    e16_over_h = runs[("activ", "evaluate-16")]["rps"] / runs[("activ", "healthz")]["rps"]
     ta, tp = statistics.median(big["activ_times"]), statistics.median(big["peer_times"])
     rss_ratio = big["activ_hwm_kib"] * 1024 / big["body_bytes"]
     mib = lambda kib: f"{kib / 1024:,.0f} MiB"
@@ -526,7 +525,7 @@ def markdown(res):
 
     out = [
         f"wrk: {cfg['connections']} keep-alive connections, {cfg['threads']} threads, "
-        f"{cfg['seconds']} s per run ({median_of}after {cfg['warmup']} s of warm-up per "
+        f"{cfg['seconds']} s per run ({best_of}after {cfg['warmup']} s of warm-up per "
         f"server); activd with {res['activd_threads']} threads, the peer with uvicorn "
         f"{PEER_WORKERS} workers{' ' + ' '.join(PEER_ARGS) if PEER_ARGS else ''}. "
         f"Ratios are activ's rate / the peer's, and for the "
@@ -554,8 +553,8 @@ def markdown(res):
     for sc, label in (("healthz", "GET /healthz"), ("evaluate-16", "/evaluate, 16 elements"),
                       ("evaluate-1000", "/evaluate, 1,000 elements")):
         out.append(f"| server CPU per request, {label}, µs | "
-                   f"{runs[('activ', sc)]['server_cpu_us']:,.0f} | "
-                   f"{runs[('peer', sc)]['server_cpu_us']:,.0f} | {cpu_vs(sc):.1f}× | — | |")
+                   f"{runs[('activ', sc)]['median_cpu_us']:,.0f} | "
+                   f"{runs[('peer', sc)]['median_cpu_us']:,.0f} | {cpu_vs(sc):.1f}× | — | |")
     out.append("")
     if flagged:
         out.append("⚠ errors during these runs, so their rates are not comparable: " + "; ".join(
@@ -565,21 +564,23 @@ def markdown(res):
         out.append("No wrk run had socket errors or non-2xx answers.")
     out += [
         "",
-        "Ratios are medians of each round's ratio (its two runs ran back to back); by "
-        "round, activ / peer: "
+        "Rates are each server's best round, the run least disturbed by the machine's other "
+        "load; every round's ratio, activ / peer: "
         + "; ".join(f"{sc} " + ", ".join(f"{v:.1f}×" for v in
-                                          per_round(("activ", sc), ("peer", sc), "rps"))
+                                          per_round(("activ", sc), ("peer", sc)))
                     for sc in ("healthz", "evaluate-16", "evaluate-1000"))
-        + "; activ's evaluate-16 ÷ healthz: " + ", ".join(f"{v:.2f}" for v in e16_rounds) + ".",
+        + "; activ's evaluate-16 ÷ healthz: " + ", ".join(
+            f"{v:.2f}" for v in per_round(("activ", "evaluate-16"), ("activ", "healthz")))
+        + ".",
         "",
         "Server CPU per request (user + system time of the server's processes over the "
-        "requests answered; ratio: the peer's / activ's) moves much less than the rates when "
-        "other programs load the machine, since it does not count the time the server waited "
-        "for a core.",
+        "requests answered; the median of the rounds; ratio: the peer's / activ's) moves much "
+        "less than the rates when other programs load the machine, since it does not count "
+        "the time the server waited for a core.",
         "",
-        "Each scenario (server CPU: user + system time of the server's processes; wrk: the "
-        "client's share of the cores; others: what the rest of the machine used meanwhile, "
-        "stolen time included):",
+        "Each scenario's best round (server CPU: user + system time of the server's processes; "
+        "wrk: the client's share of the cores; others: what the rest of the machine used "
+        "meanwhile, stolen time included), with every round's rate:",
         "",
         "| server | scenario | req/s | p50 ms | p99 ms | server CPU µs/req | server, cores "
         "| wrk, cores | others, cores | errors |",
