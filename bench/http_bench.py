@@ -26,6 +26,7 @@ disagree; errors during a wrk run are reported and flagged, not fatal.
 """
 
 import atexit
+import ctypes
 import http.client
 import json
 import os
@@ -75,6 +76,12 @@ class BenchError(Exception):
 _running = []  # every server started and not yet stopped
 
 
+def _die_with_parent():
+    """In the child before exec: SIGTERM when this script dies, even by SIGKILL (Linux)."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 class Server:
     """A child server in a session of its own, so that stopping it reaches its workers."""
 
@@ -88,7 +95,8 @@ class Server:
         out = open(stdout, "ab") if stdout else err
         try:
             self.proc = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True
+                argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
         finally:
             err.close()
