@@ -5,8 +5,11 @@
 #   make test            install missing dependencies, build and run every test
 #   make test SANITIZE=address,undefined    the same under ASan and UBSan
 #   make check           test + format-check + check-headers + check-layers
-#   make bench           micro-benchmarks: core kernels against naive libm loops, the number
-#                        printer against snprintf("%.17g")
+#   make bench           install wrk, numpy, torch, FastAPI, uvicorn if missing; benchmark the
+#                        core kernels (against naive libm loops, numpy and torch), the number
+#                        printer and parser, and activd over HTTP against a FastAPI peer
+#                        (bench/); BENCH_SECONDS=10 per run; BENCH_RESULTS=bench/RESULTS.md
+#                        writes the figures into that file
 #   make valgrind        unit tests under valgrind memcheck
 #   make fuzz            libFuzzer targets (clang), FUZZ_SECONDS=60 each; `make test` replays
 #                        their corpora (tests/fuzz/corpus/) in the ordinary build
@@ -67,8 +70,8 @@ CLIENT      := $(BIN)/activ
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BENCH_BINS  := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
-.PHONY: all run test test-unit deps deps-test soak proof check-tables check format format-check check-headers \
-        check-layers lint-api check-examples bench valgrind clean
+.PHONY: all run test test-unit deps deps-test deps-bench soak proof check-tables check format \
+        format-check check-headers check-layers lint-api check-examples bench valgrind clean
 
 all: $(SERVER) $(CLIENT)
 
@@ -152,6 +155,8 @@ deps:
 	@sh .ci/deps build
 deps-test:
 	@sh .ci/deps test
+deps-bench:
+	@sh .ci/deps bench
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -177,9 +182,16 @@ valgrind: deps-test
 	        $$t >/dev/null || failed=1; \
 	done; exit $$failed
 
-bench: deps
-	@$(MAKE) --no-print-directory OPT="-O2 -g" $(BENCH_BINS)
-	@for b in $(BENCH_BINS); do $$b; done
+# make bench: bench/run.py prints the report (and writes it to build/bench/report.md);
+# bench/RESULTS.md says what is measured and how. The environment tunes it: BENCH_SECONDS,
+# BENCH_ROUNDS, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_WRK_THREADS, BENCH_BIG_N,
+# BENCH_BIG_REPEATS, BENCH_PEER_ARGS (bench/http_bench.py), BENCH_PARTS=core or http.
+BENCH_RESULTS ?=
+BENCH_PY      := PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3
+bench: deps-bench
+	@$(MAKE) --no-print-directory $(SERVER) $(BENCH_BINS)
+	@for b in $(filter-out %/bench_core,$(BENCH_BINS)); do $$b || exit 1; done
+	$(BENCH_PY) bench/run.py $(SERVER) $(BUILD)/bench/bench_core $(if $(BENCH_RESULTS),--results $(BENCH_RESULTS))
 
 check: test format-check check-headers check-layers lint-api check-examples
 
