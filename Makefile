@@ -5,7 +5,8 @@
 #   make test            install missing dependencies, build and run every test
 #   make test SANITIZE=address,undefined    the same under ASan and UBSan
 #   make check           test + format-check + check-headers + check-layers
-#   make bench           core micro-benchmark (ns per element against a naive libm loop)
+#   make bench           micro-benchmarks: core kernels against a naive libm loop, number
+#                        parsing against strtod and jansson
 #   make valgrind        unit tests under valgrind memcheck
 #   make fuzz            libFuzzer targets (clang), FUZZ_SECONDS=60 each; `make test` replays
 #                        their corpora (tests/fuzz/corpus/) in the ordinary build
@@ -131,9 +132,9 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(ALL_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ACTIV_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_CHECK) $(LIBS_CURL) $(ALL_LDLIBS)
 
-$(BUILD)/bench/%: $(BUILD)/bench/%.o $(CORE_LIB)
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(SERVICE_LIB) $(CORE_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ACTIV_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_CORE)
+	$(CC) $(ACTIV_LDFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS_SERVICE) $(LIBS_CORE)
 
 # ---------------------------------------------------------------- dependencies, run, test
 # `make run` and `make test` first install what a fresh Debian 12 machine lacks, then
