@@ -15,7 +15,11 @@
  *   error when it overflows; and when jansson finds exactly one number there and the input
  *   starts and ends with no whitespace, the parser takes the whole input.
  *
- * Any disagreement aborts. */
+ * Any disagreement aborts. One quirk of jansson 2.14 is left out: it drops a NUL byte that
+ * directly follows a number (its lexer puts back the byte that ended the number, and a NUL
+ * put back reads as an empty buffer), so it takes "[37\0]" for [37]. The scanner and the
+ * parser refuse the NUL, as RFC 8259 does, and the checks that jansson's acceptance implies
+ * theirs skip inputs holding a NUL byte. */
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -92,8 +96,10 @@ static void check_matrix(const char *text, size_t size)
                     NULL);
         }
     }
-    if (shaped)
+    if (shaped && !memchr(text, '\0', size))
         FUZZ_CHECK(whole == fits, NULL);
+    if (shaped && !fits)
+        FUZZ_CHECK(!whole, NULL);
     if (st == ACTIV_NUMPARSE_OK)
         free(m.data);
     json_decref(root);
@@ -126,7 +132,8 @@ static void check_number(const char *text, size_t size)
         FUZZ_CHECK(!one && jerr.text[0] != '\0' &&
                        json_error_code(&jerr) == json_error_numeric_overflow,
                    NULL);
-    if (one_number && size > 0 && !is_space(text[0]) && !is_space(text[size - 1]))
+    if (one_number && size > 0 && !is_space(text[0]) && !is_space(text[size - 1]) &&
+        !memchr(text, '\0', size))
         FUZZ_CHECK(whole && st == ACTIV_NUMPARSE_OK, NULL);
     json_decref(one);
 }
