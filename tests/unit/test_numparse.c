@@ -2,6 +2,7 @@
 #include <check.h>
 #include <float.h>
 #include <jansson.h>
+#include <locale.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -435,6 +436,42 @@ START_TEST(huge_exponents_and_digit_counts_stay_exact)
     };
     for (size_t i = 0; i < COUNT(cases); i++)
         assert_agrees(cases[i]);
+}
+END_TEST
+
+/* Numbers that go to strtod() (their first 19 digits straddle a midpoint), and short ones:
+ * under a locale whose decimal point is a comma they give the C locale's bits, since strtod
+ * gets the digits without a point. Checked where such a locale exists (LOCPATH may point at
+ * one made with localedef -i de_DE -f UTF-8 DIR/de_DE.UTF-8); elsewhere there is nothing to
+ * check. */
+START_TEST(the_locale_does_not_change_a_result)
+{
+    static const char *const texts[] = {
+        "9007199254740993.000000000000000000001",
+        "1.00000000000000011102230246251565404236316680908203126",
+        "-2.22507385850720113605740979670913197593481954635164564e-308",
+        "0.5",
+        "-1.25e-3",
+    };
+    static const char *const comma_locales[] = {"de_DE.UTF-8", "de_DE.utf8",  "fr_FR.UTF-8",
+                                                "fr_FR.utf8",  "ru_RU.UTF-8", "nl_NL.UTF-8"};
+    double want[COUNT(texts)];
+    for (size_t i = 0; i < COUNT(texts); i++)
+        ck_assert_int_eq(reference(texts[i], &want[i]), ACTIV_NUMPARSE_OK);
+    const char *found = NULL;
+    for (size_t i = 0; i < COUNT(comma_locales) && !found; i++) {
+        if (setlocale(LC_NUMERIC, comma_locales[i]) && localeconv()->decimal_point[0] == ',')
+            found = comma_locales[i];
+    }
+    if (found) {
+        ck_assert_double_eq(strtod("1.5", NULL), 1.0); /* the locale is in force */
+        for (size_t i = 0; i < COUNT(texts); i++) {
+            parsed got = parse(texts[i]);
+            ck_assert_msg(got.status == ACTIV_NUMPARSE_OK && bits_of(got.value) == bits_of(want[i]),
+                          "\"%s\" under %s: %a, not %a", texts[i], found, got.value, want[i]);
+        }
+    }
+    setlocale(LC_NUMERIC, "C");
 }
 END_TEST
 
@@ -1155,6 +1192,7 @@ static Suite *numparse_suite(void)
     tcase_add_test(tc, huge_exponents_and_digit_counts_stay_exact);
     tcase_add_test(tc, long_mantissas_at_midpoints_round_like_strtod);
     tcase_add_test(tc, a_long_mantissa_is_read_in_linear_time);
+    tcase_add_test(tc, the_locale_does_not_change_a_result);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("proof");
