@@ -25,7 +25,8 @@ static json_t *vector(const double *v, size_t n)
     return a;
 }
 
-json_t *activ_encode_matrix(const double *v, size_t rows, size_t cols, bool batched)
+/* A vector (batched false: rows is 1) or a list of rows. */
+static json_t *matrix(const double *v, size_t rows, size_t cols, bool batched)
 {
     if (!batched)
         return vector(v, cols);
@@ -56,7 +57,7 @@ static json_t *param_value(const activ_param_arg *a, bool integer)
         case ACTIV_VALUE_VECTOR:
             return vector(a->data, a->cols);
         case ACTIV_VALUE_MATRIX:
-            return activ_encode_matrix(a->data, a->rows, a->cols, true);
+            return matrix(a->data, a->rows, a->cols, true);
         case ACTIV_VALUE_NULL:
         case ACTIV_VALUE_OTHER:
             break;

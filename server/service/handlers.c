@@ -24,14 +24,6 @@ static double *alloc_doubles(size_t a, size_t b, activ_error *err)
     return p;
 }
 
-/* A failure that left err clear (building the JSON answer ran out of memory) gets its
- * record here; failures of the core or of alloc_doubles have theirs already. */
-static void settle(activ_status st, activ_error *err)
-{
-    if (st != ACTIV_OK && err->status == ACTIV_OK)
-        activ_error_set(err, ACTIV_E_NOMEM, "", "out of memory building the answer");
-}
-
 /* {"activation": canonical name, "params": {...}: the start of every answer, left open. */
 static void answer_head(activ_out *o, const activ_eval_request *r)
 {
@@ -133,7 +125,6 @@ static activ_status differentiate_elementwise(const activ_eval_request *r, activ
     }
     st = ACTIV_OK;
 out:
-    settle(st, err);
     free(d);
     free(gx);
     free(galpha);
@@ -188,7 +179,6 @@ static activ_status differentiate_rowwise(const activ_eval_request *r, activ_out
     }
     st = ACTIV_OK;
 out:
-    settle(st, err);
     free(jac);
     free(gx);
     return st;

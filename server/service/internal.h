@@ -69,9 +69,6 @@ void activ_decode_eval_fini(activ_eval_request *r);
 /* encode.c: numbers out. Each returns a new reference, or NULL when out of memory. Values
  * must be finite (the core guarantees it for results). */
 
-/* A vector (batched false: rows is 1) or a list of rows. */
-json_t *activ_encode_matrix(const double *v, size_t rows, size_t cols, bool batched);
-
 /* Every parameter of fn with its value, defaults included ("params" of a response). */
 json_t *activ_encode_params(const activ_bound_fn *fn);
 
